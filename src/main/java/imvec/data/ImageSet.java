@@ -1,0 +1,26 @@
+package imvec.data;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A labelled image collection with random access. Implementations are safe to read from
+ * several threads at once, because extraction decodes in parallel with inference.
+ */
+public interface ImageSet {
+    /** The spec that opened this set, e.g. {@code fashion-mnist:test}; recorded as provenance. */
+    String spec();
+
+    int size();
+
+    /** Class names; label {@code k} names {@code classes().get(k)}. */
+    List<String> classes();
+
+    int label(int index);
+
+    /** A stable identifier of image {@code index} (file path inside the set, or split:index). */
+    String id(int index);
+
+    /** Decodes image {@code index}; throws {@link UnreadableImageException} when it cannot. */
+    Image read(int index) throws IOException;
+}

@@ -1,0 +1,43 @@
+package imvec.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.List;
+
+/**
+ * What a user needs to feed a model correctly and name its outputs; stored as JSON beside the
+ * model ({@code model.onnx.json}, or {@code card.json} in a trained model's directory).
+ *
+ * @param input        name of the graph input
+ * @param channels     1 (grey) or 3 (RGB)
+ * @param height       input height in pixels
+ * @param width        input width in pixels
+ * @param resize       {@code stretch} or {@code crop} (shorter side to size, then centre crop)
+ * @param mean         per-channel mean subtracted after scaling to [0,1]
+ * @param std          per-channel standard deviation divided after subtracting the mean
+ * @param classesFile  file with one class name per line in output order, relative to the card
+ * @param classes      the class names themselves (wins over classesFile when both are set)
+ * @param outputLayer  the classifier's probability (or logit) output
+ * @param featureLayer default layer for feature extraction
+ * @param licence      licence of the weights
+ * @param source       where the weights came from
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ModelCard(
+        @JsonProperty("input") String input,
+        @JsonProperty("channels") int channels,
+        @JsonProperty("height") int height,
+        @JsonProperty("width") int width,
+        @JsonProperty("resize") String resize,
+        @JsonProperty("mean") float[] mean,
+        @JsonProperty("std") float[] std,
+        @JsonProperty("classes_file") String classesFile,
+        @JsonProperty("classes") List<String> classes,
+        @JsonProperty("output_layer") String outputLayer,
+        @JsonProperty("feature_layer") String featureLayer,
+        @JsonProperty("licence") String licence,
+        @JsonProperty("source") String source) {
+}
