@@ -1,0 +1,52 @@
+# Shared shell helpers for ./imvec, scripts/test and .ci/run. Sourced, not run.
+
+IMVEC_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+say() { printf 'imvec: %s\n' "$*" >&2; }
+
+# Prints the home of a JDK >= 21: $JAVA_HOME if new enough, else the newest under /usr/lib/jvm.
+find_jdk() {
+  local cand v
+  for cand in "${JAVA_HOME:-}" $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV) \
+              "$(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")")")"; do
+    [ -n "$cand" ] && [ -x "$cand/bin/javac" ] || continue
+    v=$("$cand/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/.*java.specification.version = //p')
+    if [ -n "$v" ] && [ "${v%%.*}" -ge 21 ] 2>/dev/null; then echo "${cand%/}"; return 0; fi
+  done
+  say "no JDK 21 or newer found. Install one (e.g. 'apt-get install openjdk-21-jdk' or Temurin 21+) and set JAVA_HOME."
+  return 1
+}
+
+can_apt() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }
+
+apt_updated=""
+# Installs Debian packages that are missing, when we are root; otherwise says what to install.
+ensure_packages() {
+  local missing=() p
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if can_apt; then
+    say "installing ${missing[*]} (apt-get)"
+    if [ -z "$apt_updated" ]; then apt-get update -qq >&2 || true; apt_updated=1; fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2 && return 0
+  fi
+  say "missing Debian packages: ${missing[*]}. Install them with: sudo apt-get install ${missing[*]}"
+  return 1
+}
+
+ensure_maven() {
+  command -v mvn >/dev/null 2>&1 && return 0
+  ensure_packages maven
+}
+
+# Builds target/classes and target/lib when any source is newer than the last build.
+ensure_build() {
+  local stamp="$IMVEC_ROOT/target/.built"
+  if [ -f "$stamp" ] && [ -z "$(find "$IMVEC_ROOT/src/main" "$IMVEC_ROOT/pom.xml" -newer "$stamp" -print -quit)" ]; then
+    return 0
+  fi
+  ensure_maven || return 1
+  say "building (first use or sources changed)…"
+  (cd "$IMVEC_ROOT" && JAVA_HOME="$1" mvn -B -q -ntp package -DskipTests >&2) || { say "build failed"; return 1; }
+  touch "$stamp"
+}

@@ -1,0 +1,56 @@
+package imvec.cli;
+
+import imvec.util.UserError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** The {@code imvec} command: one small class per subcommand, each parsing and printing only. */
+@Command(name = "imvec", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        description = "Make image classifiers readable and tie them to language.",
+        subcommands = {DemoCommand.class, TrainCommand.class, LayersCommand.class, ExtractCommand.class,
+                PcaCommand.class, SilhouetteCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main {
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(Main::handle);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("imvec: " + ex.getMessage());
+            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+            return 2;
+        });
+        return cl.execute(args);
+    }
+
+    /** User errors are one sentence; anything else is a bug, with a stack trace only on --verbose. */
+    private static int handle(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+        boolean verbose = parsed.hasMatchedOption("--verbose")
+                || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
+        Throwable t = ex;
+        while (!(t instanceof UserError) && t.getCause() != null && t.getCause() != t) t = t.getCause();
+        PrintWriter err = cl.getErr();
+        if (t instanceof UserError) {
+            err.println("imvec: " + t.getMessage());
+        } else {
+            err.println("imvec: internal error: " + ex + (verbose ? "" : " (run with --verbose for details)"));
+        }
+        if (verbose) ex.printStackTrace(err);
+        err.flush();
+        return t instanceof UserError ? 1 : 70;
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"imvec " + imvec.util.Version.get()};
+        }
+    }
+}
