@@ -19,6 +19,25 @@ public record LayerRequest(String name, Pool pool) {
         return new LayerRequest(t, t.equals(INPUT) ? Pool.FLATTEN : defaultPool);
     }
 
+    /**
+     * Parses a --layers list; {@code all} expands to the pixels and every layer of the model,
+     * so the demo can look at the whole network.
+     */
+    public static java.util.List<LayerRequest> parseAll(java.util.List<String> tokens, Pool defaultPool, imvec.model.Backbone model) {
+        java.util.List<LayerRequest> out = new java.util.ArrayList<>();
+        for (String t : tokens) {
+            if (t.trim().equals("all")) {
+                out.add(parse(INPUT, defaultPool));
+                for (imvec.model.LayerInfo l : model.layers()) {
+                    if (!l.name().equals(INPUT) && !l.opType().equals("Input")) out.add(new LayerRequest(l.name(), defaultPool));
+                }
+            } else {
+                out.add(parse(t, defaultPool));
+            }
+        }
+        return out;
+    }
+
     /** File name for the stored array: tensor names may hold characters unsafe in paths. */
     public String fileName() {
         return name.replaceAll("[^A-Za-z0-9._-]", "_") + ".npy";

@@ -1,0 +1,112 @@
+package imvec.cli;
+
+import imvec.data.DataSpecs;
+import imvec.data.ImageSet;
+import imvec.data.Preprocess;
+import imvec.model.Backbone;
+import imvec.model.Backbones;
+import imvec.store.Extractor;
+import imvec.store.LayerRequest;
+import imvec.store.Pool;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "extract", description = "Run a model over a dataset and store the chosen layers in a run directory.")
+final class ExtractCommand implements Callable<Integer> {
+    @Mixin
+    Common common;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Option(names = "--data", required = true, description = "Dataset spec: fashion-mnist:train|test, idx:IMAGES,LABELS, cifar10-binary:DIR, cifar100-binary:DIR, folder:PATH.")
+    String data;
+
+    @Option(names = "--labels", description = "CSV of path,label overriding folder labels.")
+    Path labels;
+
+    @Option(names = "--layers", required = true, split = ",",
+            description = "Layers to store, comma-separated; NAME@avg|max|flatten pools one layer; 'input' is the preprocessed pixels; 'all' is every layer.")
+    List<String> layers;
+
+    @Option(names = "--pool", defaultValue = "avg", description = "Pooling of spatial maps: avg, max or flatten (default ${DEFAULT-VALUE}).")
+    String pool;
+
+    @Option(names = "--topk", defaultValue = "0", description = "Store the top K predictions of the classifier output.")
+    int topk;
+
+    @Option(names = "--topk-layer", description = "The classifier output for --topk (default: the card's output layer, or 'probabilities').")
+    String topkLayer;
+
+    @Option(names = "--model-classes", description = "One class id per line in the model's output order, to name predictions in the dataset's class ids.")
+    Path modelClasses;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Images per inference batch (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--chunk", defaultValue = "512", description = "Images per committed chunk; a killed run resumes from the last chunk (default ${DEFAULT-VALUE}).")
+    int chunk;
+
+    @Option(names = "--keep-maps", description = "Also store unpooled spatial maps under maps/.")
+    boolean keepMaps;
+
+    @Option(names = "--strict", description = "Fail on the first unreadable image instead of skipping it.")
+    boolean strict;
+
+    @Option(names = "--force", description = "Replace a finished or unfinished run made with other settings.")
+    boolean force;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Recorded in the manifest (extraction itself is deterministic).")
+    long seed;
+
+    @Option(names = "--out", required = true, description = "Run directory to write.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        ImageSet set = DataSpecs.open(data, labels);
+        try (Backbone model = modelOptions.open(); ProgressBar bar = common.progress("extract")) {
+            Preprocess pre = modelOptions.preprocess(model);
+            Extractor.Builder b = Extractor.builder().setData(set).setBackbone(model).setPreprocess(pre)
+                    .setLayers(LayerRequest.parseAll(layers, Pool.parse(pool), model))
+                    .optTopK(topk).optTopKLayer(topkLayer).optBatchSize(batch).optChunkSize(chunk)
+                    .optKeepMaps(keepMaps).optStrict(strict).optForce(force).optSeed(seed)
+                    .optLabelsFile(labels == null ? null : labels.toString())
+                    .optListener(new Extractor.Listener() {
+                        public void progress(long done, long total) { bar.update(done, total); }
+                        public void warn(String m) { common.warn(m); }
+                    });
+            if (modelClasses != null) b.optModelClasses(ModelOptions.readLines(modelClasses));
+            Extractor.Result r = b.build().run(out);
+            bar.close();
+            Map<String, Object> res = new LinkedHashMap<>();
+            res.put("run", out.toString());
+            res.put("rows", r.rows());
+            res.put("skipped", r.skipped());
+            res.put("layers", r.manifest().layers());
+            res.put("seconds", r.seconds());
+            res.put("images_per_second", r.imagesPerSecond());
+            res.put("resumed_chunks", r.resumedChunks());
+            res.put("already_complete", r.alreadyComplete());
+            if (common.json) {
+                common.printJson(res);
+            } else if (r.alreadyComplete()) {
+                System.out.printf("%s is already complete (%d rows); nothing to do.%n", out, r.rows());
+            } else {
+                System.out.printf("Stored %d images × %d layers in %s (%.1f s, %.1f images/s%s%s).%n", r.rows(),
+                        r.manifest().layers().size(), out, r.seconds(), r.imagesPerSecond(),
+                        r.resumedChunks() > 0 ? ", resumed after " + r.resumedChunks() + " chunks" : "",
+                        r.skipped() > 0 ? ", " + r.skipped() + " unreadable images skipped" : "");
+                for (var l : r.manifest().layers()) System.out.printf("  %-40s %s  pool=%s%n", l.name(), java.util.Arrays.toString(l.shape()), l.pool());
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package imvec.model;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import imvec.util.UserError;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Opens a model with the engine its path calls for: ONNX Runtime for files, DJL for trained directories. */
+public final class Backbones {
+    private Backbones() {
+    }
+
+    /**
+     * @param model an {@code .onnx} file, or a directory written by {@code imvec train}
+     * @param card  a card overriding the one stored with the model, or null
+     */
+    public static Backbone open(Path model, ModelCard card) {
+        if (!Files.exists(model)) throw new UserError("model " + model + " does not exist.");
+        if (Files.isDirectory(model)) return TrainedNet.load(model);
+        return OnnxBackbone.open(model, card);
+    }
+
+    public static ModelCard readCard(Path file) {
+        if (!Files.isRegularFile(file)) throw new UserError("model card " + file + " does not exist.");
+        try {
+            return new ObjectMapper().readValue(file.toFile(), ModelCard.class);
+        } catch (IOException e) {
+            throw new UserError("model card " + file + " is not valid JSON for a card: " + e.getMessage(), e);
+        }
+    }
+}
