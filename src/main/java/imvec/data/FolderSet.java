@@ -6,20 +6,22 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * Image files under a directory or inside a {@code .tar}/{@code .tar.gz}/{@code .tgz}, found
@@ -64,10 +66,11 @@ public final class FolderSet implements ImageSet {
             return new FolderSet(spec, labelled, index -> Files.readAllBytes(paths[index]));
         }
         if (!Files.exists(path)) {
-            throw new UserError(spec + ": " + path + " does not exist");
+            throw new UserError(path + " does not exist (from data spec " + spec + ")");
         }
         if (!isTarName(path)) {
-            throw new UserError(spec + ": " + path + " is neither a directory nor a .tar, .tar.gz or .tgz archive");
+            throw new UserError(path + " is neither a directory nor a .tar, .tar.gz or .tgz archive, so "
+                    + spec + " cannot read it");
         }
         SortedMap<String, byte[]> entries = readTar(path);
         Labelled labelled = label(spec, entries.keySet(), labelsCsv);
@@ -126,15 +129,25 @@ public final class FolderSet implements ImageSet {
 
     private static SortedMap<String, Path> listDirectory(Path root) {
         SortedMap<String, Path> files = new TreeMap<>();
-        try (Stream<Path> walk = Files.walk(root, FileVisitOption.FOLLOW_LINKS)) {
-            walk.filter(Files::isRegularFile).forEach(file -> {
-                String id = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
-                if (isImageId(id)) {
-                    files.put(id, file);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw walkError(root, e.getCause());
+        try {
+            Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+                    new SimpleFileVisitor<>() {
+                        @Override
+                        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                            // A .git or __MACOSX folder can be large and never holds the data set.
+                            return dir.equals(root) || isVisible(dir.getFileName().toString())
+                                    ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
+                        }
+
+                        @Override
+                        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                            String id = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+                            if (attrs.isRegularFile() && isImageId(id)) {
+                                files.put(id, file);
+                            }
+                            return FileVisitResult.CONTINUE;
+                        }
+                    });
         } catch (IOException e) {
             throw walkError(root, e);
         }
@@ -171,12 +184,16 @@ public final class FolderSet implements ImageSet {
      */
     private static boolean isImageId(String id) {
         for (String part : id.split("/")) {
-            if (part.startsWith(".") || part.equals("__MACOSX")) {
+            if (!isVisible(part)) {
                 return false;
             }
         }
         int dot = id.lastIndexOf('.');
         return dot >= 0 && EXTENSIONS.contains(id.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
+
+    private static boolean isVisible(String name) {
+        return !name.startsWith(".") && !name.equals("__MACOSX");
     }
 
     private static boolean isTarName(Path path) {

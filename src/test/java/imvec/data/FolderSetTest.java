@@ -87,7 +87,8 @@ class FolderSetTest {
                 "train/dog/deep/x.png", png(4, "png"),
                 "train/cat/notes.txt", "not an image".getBytes(),
                 "train/cat/.hidden.png", "junk".getBytes(),
-                "__MACOSX/train/cat/._a.PNG", "resource fork".getBytes());
+                "__MACOSX/train/cat/._a.PNG", "resource fork".getBytes(),
+                ".git/objects/stray.png", png(9, "png"));
     }
 
     @Test
@@ -219,6 +220,25 @@ class FolderSetTest {
         assertThatThrownBy(() -> FolderSet.open(temp.resolve("absent"), null)).isInstanceOf(UserError.class).hasMessageContaining("does not exist");
         assertThatThrownBy(() -> FolderSet.open(notTar, null)).isInstanceOf(UserError.class).hasMessageContaining("neither a directory");
         assertThatThrownBy(() -> FolderSet.open(fakeTar, null)).isInstanceOf(UserError.class).hasMessageContaining(fakeTar.toString());
+    }
+
+    @Test
+    void aSymbolicLinkLoopIsAUserError() throws IOException {
+        Path root = directory("loop", files("a/x.png", png(1, "png")));
+        Files.createSymbolicLink(root.resolve("a/back"), root);
+
+        assertThatThrownBy(() -> FolderSet.open(root, null))
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("symbolic-link loop");
+    }
+
+    @Test
+    void symbolicLinksToFoldersAreFollowed() throws IOException {
+        Path elsewhere = directory("elsewhere", files("x.png", png(1, "png")));
+        Path root = Files.createDirectories(temp.resolve("linked"));
+        Files.createSymbolicLink(root.resolve("cats"), elsewhere);
+
+        assertThat(ids(FolderSet.open(root, null))).containsExactly("cats/x.png");
     }
 
     @Test
