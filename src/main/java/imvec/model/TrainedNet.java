@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -41,6 +42,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -221,18 +223,36 @@ public final class TrainedNet implements Backbone {
             names.forEach(name -> found.put(name, emptyTensor(name)));
             return inRequestOrder(names, found);
         }
-        try (NDManager manager = model.getNDManager().newSubManager()) {
-            ParameterStore parameters = new ParameterStore(manager, false);
-            NDList x = new NDList(manager.create(nchw, inputShape(n)));
-            for (int i = 0; i <= last; i++) {
-                NamedBlock step = steps.get(i);
-                x = step.block().forward(parameters, x, false);
-                if (names.contains(step.name())) {
-                    found.put(step.name(), toTensor(x.singletonOrThrow()));
+        withoutGradients(() -> {
+            try (NDManager manager = model.getNDManager().newSubManager()) {
+                ParameterStore parameters = new ParameterStore(manager, false);
+                NDList x = new NDList(manager.create(nchw, inputShape(n)));
+                for (int i = 0; i <= last; i++) {
+                    NamedBlock step = steps.get(i);
+                    x = step.block().forward(parameters, x, false);
+                    if (names.contains(step.name())) {
+                        found.put(step.name(), toTensor(x.singletonOrThrow()));
+                    }
                 }
             }
-        }
+            return null;
+        });
         return inRequestOrder(names, found);
+    }
+
+    /**
+     * Runs inference with PyTorch's autograd off. Grad mode is per thread and on by default in
+     * threads DJL did not start from, so without this a forward on a worker thread would record
+     * a backward graph it never uses. The caller's mode is restored afterwards.
+     */
+    static <T> T withoutGradients(Supplier<T> inference) {
+        boolean was = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            return inference.get();
+        } finally {
+            JniUtils.setGradMode(was);
+        }
     }
 
     private int lastStepNeeded(List<String> names) {

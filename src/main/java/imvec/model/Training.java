@@ -221,27 +221,31 @@ public final class Training {
         if (n == 0) {
             return new Evaluation(Double.NaN, Double.NaN);
         }
+        synchronized (net) {
+            return TrainedNet.withoutGradients(() -> score(net, x, y, n));
+        }
+    }
+
+    private static Evaluation score(TrainedNet net, float[] x, int[] y, int n) {
         int rowLength = (int) net.batchShape(1).size();
         long correct = 0;
         double lossSum = 0;
         Loss loss = Loss.softmaxCrossEntropyLoss();
-        synchronized (net) {
-            try (NDManager manager = net.model().getNDManager().newSubManager()) {
-                ParameterStore parameters = new ParameterStore(manager, false);
-                for (int from = 0; from < n; from += EVALUATION_BATCH) {
-                    int size = Math.min(EVALUATION_BATCH, n - from);
-                    try (NDManager batch = manager.newSubManager()) {
-                        float[] images = Arrays.copyOfRange(x, from * rowLength, (from + size) * rowLength);
-                        long[] labels = new long[size];
-                        for (int i = 0; i < size; i++) {
-                            labels[i] = y[from + i];
-                        }
-                        NDArray target = batch.create(labels);
-                        NDList logits = net.network().forward(parameters,
-                                new NDList(batch.create(images, net.batchShape(size))), false);
-                        correct += logits.singletonOrThrow().argMax(1).eq(target).sum().getLong();
-                        lossSum += loss.evaluate(new NDList(target), logits).getFloat() * size;
+        try (NDManager manager = net.model().getNDManager().newSubManager()) {
+            ParameterStore parameters = new ParameterStore(manager, false);
+            for (int from = 0; from < n; from += EVALUATION_BATCH) {
+                int size = Math.min(EVALUATION_BATCH, n - from);
+                try (NDManager batch = manager.newSubManager()) {
+                    float[] images = Arrays.copyOfRange(x, from * rowLength, (from + size) * rowLength);
+                    long[] labels = new long[size];
+                    for (int i = 0; i < size; i++) {
+                        labels[i] = y[from + i];
                     }
+                    NDArray target = batch.create(labels);
+                    NDList logits = net.network().forward(parameters,
+                            new NDList(batch.create(images, net.batchShape(size))), false);
+                    correct += logits.singletonOrThrow().argMax(1).eq(target).sum().getLong();
+                    lossSum += loss.evaluate(new NDList(target), logits).getFloat() * size;
                 }
             }
         }
