@@ -1,0 +1,222 @@
+package imvec.data;
+
+import imvec.util.UserError;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * Image files under a directory or inside a {@code .tar}/{@code .tar.gz}/{@code .tgz}, found
+ * recursively. An image's label is its parent folder's name; images directly under the root
+ * take the file name up to the first {@code _} (ImageNet style {@code n01440764_tench.JPEG}).
+ * A labels CSV replaces these labels and restricts the set to the images it lists. Ids are
+ * paths relative to the root with {@code /}; images are in id order, classes in name order.
+ */
+public final class FolderSet implements ImageSet {
+    public static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif");
+
+    /** Fetches the encoded bytes of image {@code index}; safe to call from several threads. */
+    @FunctionalInterface
+    private interface Source {
+        byte[] bytes(int index) throws IOException;
+    }
+
+    /** Ids in order, their labels, and the sorted class names. */
+    private record Labelled(String[] ids, int[] labels, List<String> classes) {
+    }
+
+    private final String spec;
+    private final Labelled labelled;
+    private final Source source;
+
+    private FolderSet(String spec, Labelled labelled, Source source) {
+        this.spec = spec;
+        this.labelled = labelled;
+        this.source = source;
+    }
+
+    /** Opens a directory or tar archive; {@code labelsCsv} may be null. */
+    public static FolderSet open(Path path, Path labelsCsv) {
+        return open(path, labelsCsv, "folder:" + path);
+    }
+
+    static FolderSet open(Path path, Path labelsCsv, String spec) {
+        if (Files.isDirectory(path)) {
+            SortedMap<String, Path> files = listDirectory(path);
+            Labelled labelled = label(spec, files.keySet(), labelsCsv);
+            Path[] paths = Arrays.stream(labelled.ids()).map(files::get).toArray(Path[]::new);
+            return new FolderSet(spec, labelled, index -> Files.readAllBytes(paths[index]));
+        }
+        if (!Files.exists(path)) {
+            throw new UserError(spec + ": " + path + " does not exist");
+        }
+        if (!isTarName(path)) {
+            throw new UserError(spec + ": " + path + " is neither a directory nor a .tar, .tar.gz or .tgz archive");
+        }
+        SortedMap<String, byte[]> entries = readTar(path);
+        Labelled labelled = label(spec, entries.keySet(), labelsCsv);
+        // Only the images kept are held on to; entries a labels CSV leaves out become garbage.
+        byte[][] blobs = Arrays.stream(labelled.ids()).map(entries::get).toArray(byte[][]::new);
+        return new FolderSet(spec, labelled, index -> blobs[index]);
+    }
+
+    private static Labelled label(String spec, Set<String> found, Path labelsCsv) {
+        if (found.isEmpty()) {
+            throw new UserError(spec + " holds no image files (" + String.join(", ", new TreeSet<>(EXTENSIONS))
+                    + "), subfolders included");
+        }
+        SortedMap<String, String> byId = labelsCsv == null ? labelsFromPaths(found)
+                : labelsFromCsv(labelsCsv, found, spec);
+        List<String> classes = List.copyOf(new TreeSet<>(byId.values()));
+        String[] ids = byId.keySet().toArray(String[]::new);
+        int[] labels = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            labels[i] = Collections.binarySearch(classes, byId.get(ids[i]));
+        }
+        return new Labelled(ids, labels, classes);
+    }
+
+    private static SortedMap<String, String> labelsFromPaths(Set<String> ids) {
+        SortedMap<String, String> labelled = new TreeMap<>();
+        for (String id : ids) {
+            labelled.put(id, labelOf(id));
+        }
+        return labelled;
+    }
+
+    /** The parent folder's name, or for a file directly under the root its name up to the first '_'. */
+    static String labelOf(String id) {
+        int slash = id.lastIndexOf('/');
+        if (slash >= 0) {
+            String parent = id.substring(0, slash);
+            return parent.substring(parent.lastIndexOf('/') + 1);
+        }
+        int underscore = id.indexOf('_');
+        int dot = id.lastIndexOf('.');
+        return id.substring(0, underscore > 0 ? underscore : dot > 0 ? dot : id.length());
+    }
+
+    private static SortedMap<String, String> labelsFromCsv(Path csv, Set<String> ids, String spec) {
+        SortedMap<String, String> labelled = new TreeMap<>();
+        for (LabelsCsv.Row row : LabelsCsv.read(csv)) {
+            if (!ids.contains(row.path())) {
+                throw new UserError(csv + " line " + row.line() + " names " + row.path()
+                        + ", which is not an image file in " + spec);
+            }
+            labelled.put(row.path(), row.label());
+        }
+        return labelled;
+    }
+
+    private static SortedMap<String, Path> listDirectory(Path root) {
+        SortedMap<String, Path> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(root, FileVisitOption.FOLLOW_LINKS)) {
+            walk.filter(Files::isRegularFile).forEach(file -> {
+                String id = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+                if (isImageId(id)) {
+                    files.put(id, file);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw walkError(root, e.getCause());
+        } catch (IOException e) {
+            throw walkError(root, e);
+        }
+        return files;
+    }
+
+    private static UserError walkError(Path root, IOException e) {
+        if (e instanceof FileSystemLoopException loop) {
+            return new UserError(root + " contains a symbolic-link loop at " + loop.getFile(), e);
+        }
+        return new UserError("cannot list the images under " + root + " (" + DataFiles.describe(e) + ")", e);
+    }
+
+    /** Reads every image entry once; the archive is not reopened per image, which keeps reads random-access. */
+    private static SortedMap<String, byte[]> readTar(Path archive) {
+        SortedMap<String, byte[]> entries = new TreeMap<>();
+        try (InputStream in = DataFiles.openMaybeGzipped(archive);
+             TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+            for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+                String id = LabelsCsv.normalise(e.getName());
+                if (e.isFile() && isImageId(id)) {
+                    entries.put(id, tar.readAllBytes());
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UserError(archive + " is not a readable tar archive (" + DataFiles.describe(e) + ")", e);
+        }
+        return entries;
+    }
+
+    /**
+     * Hidden files and macOS resource forks ({@code ._x.jpg}, {@code __MACOSX/}) carry image
+     * extensions but no images, so they are skipped rather than reported as unreadable.
+     */
+    private static boolean isImageId(String id) {
+        for (String part : id.split("/")) {
+            if (part.startsWith(".") || part.equals("__MACOSX")) {
+                return false;
+            }
+        }
+        int dot = id.lastIndexOf('.');
+        return dot >= 0 && EXTENSIONS.contains(id.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
+
+    private static boolean isTarName(Path path) {
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".tar") || name.endsWith(".tar.gz") || name.endsWith(".tgz");
+    }
+
+    @Override
+    public String spec() {
+        return spec;
+    }
+
+    @Override
+    public int size() {
+        return labelled.ids().length;
+    }
+
+    @Override
+    public List<String> classes() {
+        return labelled.classes();
+    }
+
+    @Override
+    public int label(int index) {
+        return labelled.labels()[index];
+    }
+
+    @Override
+    public String id(int index) {
+        return labelled.ids()[index];
+    }
+
+    @Override
+    public Image read(int index) throws UnreadableImageException {
+        byte[] bytes;
+        try {
+            bytes = source.bytes(index);
+        } catch (IOException e) {
+            throw new UnreadableImageException(id(index), "cannot read the file (" + DataFiles.describe(e) + ")");
+        }
+        return Images.decode(bytes, id(index));
+    }
+}

@@ -1,0 +1,85 @@
+package imvec.data;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+
+/**
+ * Decodes encoded image files (JPEG incl. CMYK and greyscale, PNG, BMP, GIF) into {@link Image}s.
+ * Greyscale stays one channel so grey datasets are not tripled in memory; everything else,
+ * including palette, alpha and CMYK, becomes RGB.
+ */
+public final class Images {
+    static {
+        ImageIO.setUseCache(false);
+        // TwelveMonkeys registers its JPEG reader (CMYK, broken ICC profiles) through the service loader.
+        ImageIO.scanForPlugins();
+    }
+
+    private Images() {
+    }
+
+    public static Image decode(byte[] bytes, String id) throws UnreadableImageException {
+        BufferedImage img;
+        try {
+            img = ImageIO.read(new ByteArrayInputStream(bytes));
+        } catch (IOException | RuntimeException e) {
+            throw new UnreadableImageException(id, "cannot decode (" + e.getMessage() + ")");
+        }
+        if (img == null) throw new UnreadableImageException(id, "not a readable JPEG, PNG, BMP or GIF image");
+        if (img.getWidth() <= 0 || img.getHeight() <= 0) throw new UnreadableImageException(id, "image has no pixels");
+        return fromBuffered(img);
+    }
+
+    /** Converts a decoded AWT image; fast paths avoid per-pixel colour-model calls for the common layouts. */
+    public static Image fromBuffered(BufferedImage img) {
+        int w = img.getWidth(), h = img.getHeight();
+        if (img.getType() == BufferedImage.TYPE_BYTE_GRAY) {
+            byte[] src = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+            if (src.length == w * h) return new Image(w, h, 1, src.clone());
+        }
+        if (img.getType() == BufferedImage.TYPE_3BYTE_BGR) {
+            byte[] src = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+            if (src.length == w * h * 3) {
+                byte[] rgb = new byte[src.length];
+                for (int i = 0; i < src.length; i += 3) {
+                    rgb[i] = src[i + 2];
+                    rgb[i + 1] = src[i + 1];
+                    rgb[i + 2] = src[i];
+                }
+                return new Image(w, h, 3, rgb);
+            }
+        }
+        if (isGrey(img)) {
+            byte[] g = new byte[w * h];
+            int[] row = new int[w];
+            for (int y = 0; y < h; y++) {
+                img.getRaster().getSamples(0, y, w, 1, 0, row);
+                for (int x = 0; x < w; x++) g[y * w + x] = (byte) clampToByte(row[x], img.getColorModel().getComponentSize(0));
+            }
+            return new Image(w, h, 1, g);
+        }
+        int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
+        byte[] rgb = new byte[w * h * 3];
+        for (int i = 0; i < argb.length; i++) {
+            int p = argb[i];
+            rgb[3 * i] = (byte) (p >> 16);
+            rgb[3 * i + 1] = (byte) (p >> 8);
+            rgb[3 * i + 2] = (byte) p;
+        }
+        return new Image(w, h, 3, rgb);
+    }
+
+    private static boolean isGrey(BufferedImage img) {
+        var cm = img.getColorModel();
+        return cm.getNumComponents() == 1 && !cm.hasAlpha()
+                && cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY
+                && !(cm instanceof java.awt.image.IndexColorModel);
+    }
+
+    private static int clampToByte(int v, int bits) {
+        return bits == 8 ? v : (int) Math.round(v * 255.0 / ((1 << bits) - 1));
+    }
+}

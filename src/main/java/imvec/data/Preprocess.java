@@ -1,0 +1,202 @@
+package imvec.data;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Turns a decoded image into a model input: resize, scale samples to [0,1], then
+ * {@code (x − mean) / std} per channel, written channel-first (CHW) as float32.
+ */
+public final class Preprocess {
+    /** How the image is brought to the model's size. */
+    public enum Resize {
+        /** Both sides scaled to the target size independently (aspect ratio not kept). */
+        STRETCH,
+        /** Shorter side scaled to the target, then the centre cropped (aspect ratio kept). */
+        CROP;
+
+        public static Resize parse(String s) {
+            return switch (s.toLowerCase(Locale.ROOT)) {
+                case "stretch" -> STRETCH;
+                case "crop", "center-crop", "centre-crop", "shorter-crop" -> CROP;
+                default -> throw new imvec.util.UserError("unknown resize mode '" + s + "'; use stretch or crop.");
+            };
+        }
+    }
+
+    /**
+     * Where output pixel centres fall on the source. {@code HALF_PIXEL} is the usual convention
+     * (OpenCV, PIL, PyTorch align_corners=False); {@code ASYMMETRIC} is TensorFlow's legacy
+     * {@code resize_bilinear} (half_pixel_centers=False) that Keras/tfjs models were evaluated with.
+     */
+    public enum Sampling { HALF_PIXEL, ASYMMETRIC }
+
+    private final int channels;
+    private final int height;
+    private final int width;
+    private final Resize resize;
+    private final Sampling sampling;
+    private final float[] mean;
+    private final float[] std;
+
+    private Preprocess(Builder b) {
+        this.channels = b.channels;
+        this.height = b.height;
+        this.width = b.width;
+        this.resize = b.resize;
+        this.sampling = b.sampling;
+        this.mean = expand(b.mean, b.channels, "mean");
+        this.std = expand(b.std, b.channels, "std");
+        for (float s : std) {
+            if (!(s > 0)) throw new imvec.util.UserError("std must be positive, got " + Arrays.toString(b.std) + ".");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public int channels() {
+        return channels;
+    }
+
+    public int height() {
+        return height;
+    }
+
+    public int width() {
+        return width;
+    }
+
+    /** Values per preprocessed image. */
+    public int size() {
+        return channels * height * width;
+    }
+
+    public float[] apply(Image img) {
+        float[] out = new float[size()];
+        apply(img, out, 0);
+        return out;
+    }
+
+    /** Writes the CHW tensor of {@code img} into {@code dst} starting at {@code offset}. */
+    public void apply(Image img, float[] dst, int offset) {
+        // Source window: the whole image for STRETCH, the centred square-ish window for CROP.
+        double srcW = img.width(), srcH = img.height(), x0 = 0, y0 = 0;
+        if (resize == Resize.CROP) {
+            double scale = Math.max((double) width / img.width(), (double) height / img.height());
+            srcW = width / scale;
+            srcH = height / scale;
+            x0 = (img.width() - srcW) / 2;
+            y0 = (img.height() - srcH) / 2;
+        }
+        double sx = srcW / width, sy = srcH / height;
+        int plane = height * width;
+        int[] xLo = new int[width], xHi = new int[width];
+        float[] xFrac = new float[width];
+        for (int x = 0; x < width; x++) {
+            double fx = sampling == Sampling.HALF_PIXEL ? x0 + (x + 0.5) * sx - 0.5 : x0 + x * sx;
+            axis(fx, img.width(), x, xLo, xHi, xFrac);
+        }
+        int[] yLo = new int[1], yHi = new int[1];
+        float[] yFrac = new float[1];
+        float[] rgb = new float[3];
+        for (int y = 0; y < height; y++) {
+            double fy = sampling == Sampling.HALF_PIXEL ? y0 + (y + 0.5) * sy - 0.5 : y0 + y * sy;
+            axis(fy, img.height(), 0, yLo, yHi, yFrac);
+            for (int x = 0; x < width; x++) {
+                for (int c = 0; c < img.channels(); c++) {
+                    float top = lerp(img.sample(yLo[0], xLo[x], c), img.sample(yLo[0], xHi[x], c), xFrac[x]);
+                    float bottom = lerp(img.sample(yHi[0], xLo[x], c), img.sample(yHi[0], xHi[x], c), xFrac[x]);
+                    rgb[c] = lerp(top, bottom, yFrac[0]) / 255f;
+                }
+                int at = offset + y * width + x;
+                if (channels == img.channels()) {
+                    for (int c = 0; c < channels; c++) dst[at + c * plane] = (rgb[c] - mean[c]) / std[c];
+                } else if (channels == 3) { // grey image into an RGB model: replicate
+                    for (int c = 0; c < 3; c++) dst[at + c * plane] = (rgb[0] - mean[c]) / std[c];
+                } else { // RGB image into a grey model: ITU-R BT.601 luma
+                    float luma = 0.299f * rgb[0] + 0.587f * rgb[1] + 0.114f * rgb[2];
+                    dst[at] = (luma - mean[0]) / std[0];
+                }
+            }
+        }
+    }
+
+    private static void axis(double f, int n, int i, int[] lo, int[] hi, float[] frac) {
+        f = Math.max(0, Math.min(n - 1, f));
+        int l = (int) Math.floor(f);
+        lo[i] = l;
+        hi[i] = Math.min(l + 1, n - 1);
+        frac[i] = (float) (f - l);
+    }
+
+    private static float lerp(float a, float b, float t) {
+        return a + (b - a) * t;
+    }
+
+    private static float[] expand(float[] v, int channels, String what) {
+        if (v.length == channels) return v.clone();
+        if (v.length == 1) {
+            float[] out = new float[channels];
+            Arrays.fill(out, v[0]);
+            return out;
+        }
+        throw new imvec.util.UserError(what + " has " + v.length + " values but the model takes " + channels + " channels.");
+    }
+
+    /** Provenance: everything needed to redo this preprocessing. */
+    public String describe() {
+        return String.format(Locale.ROOT, "%dx%dx%d %s %s mean=%s std=%s", channels, height, width,
+                resize.name().toLowerCase(Locale.ROOT), sampling.name().toLowerCase(Locale.ROOT),
+                Arrays.toString(mean), Arrays.toString(std));
+    }
+
+    public static final class Builder {
+        private int channels = 3;
+        private int height = -1;
+        private int width = -1;
+        private Resize resize = Resize.STRETCH;
+        private Sampling sampling = Sampling.HALF_PIXEL;
+        private float[] mean = {0f};
+        private float[] std = {1f};
+
+        public Builder setSize(int height, int width) {
+            if (height <= 0 || width <= 0) throw new imvec.util.UserError("image size must be positive, got " + height + "x" + width + ".");
+            this.height = height;
+            this.width = width;
+            return this;
+        }
+
+        public Builder setChannels(int channels) {
+            if (channels != 1 && channels != 3) throw new imvec.util.UserError("a model input has 1 or 3 channels, not " + channels + ".");
+            this.channels = channels;
+            return this;
+        }
+
+        public Builder optResize(Resize resize) {
+            this.resize = resize;
+            return this;
+        }
+
+        public Builder optSampling(Sampling sampling) {
+            this.sampling = sampling;
+            return this;
+        }
+
+        public Builder optMean(float... mean) {
+            this.mean = mean.clone();
+            return this;
+        }
+
+        public Builder optStd(float... std) {
+            this.std = std.clone();
+            return this;
+        }
+
+        public Preprocess build() {
+            if (height <= 0) throw new IllegalStateException("setSize is required");
+            return new Preprocess(this);
+        }
+    }
+}
