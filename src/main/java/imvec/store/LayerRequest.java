@@ -1,0 +1,26 @@
+package imvec.store;
+
+import imvec.util.UserError;
+
+/**
+ * A layer to store and how to pool it. On the command line {@code name} or {@code name@pool};
+ * {@code @} because ONNX tensor names often contain {@code :} and {@code /}.
+ */
+public record LayerRequest(String name, Pool pool) {
+    /** The preprocessed pixels, tapped before the model. */
+    public static final String INPUT = "input";
+
+    public static LayerRequest parse(String token, Pool defaultPool) {
+        String t = token.trim();
+        if (t.isEmpty()) throw new UserError("empty layer name in --layers.");
+        int at = t.lastIndexOf('@');
+        if (at > 0) return new LayerRequest(t.substring(0, at), Pool.parse(t.substring(at + 1)));
+        // Averaging pixels over the image leaves three numbers; the pixels themselves are the point.
+        return new LayerRequest(t, t.equals(INPUT) ? Pool.FLATTEN : defaultPool);
+    }
+
+    /** File name for the stored array: tensor names may hold characters unsafe in paths. */
+    public String fileName() {
+        return name.replaceAll("[^A-Za-z0-9._-]", "_") + ".npy";
+    }
+}
