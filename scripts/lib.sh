@@ -34,6 +34,16 @@ ensure_packages() {
   return 1
 }
 
+# JVM flags for a JDK home: native access for ONNX Runtime and PyTorch, and (JDK 24+) quiet
+# about sun.misc.Unsafe, which protobuf and Guava still use.
+jvm_flags() {
+  local v
+  v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/.*java.specification.version = //p')
+  printf '%s' "--enable-native-access=ALL-UNNAMED"
+  [ "${v%%.*}" -ge 24 ] 2>/dev/null && printf ' %s' "--sun-misc-unsafe-memory-access=allow"
+  return 0
+}
+
 ensure_maven() {
   command -v mvn >/dev/null 2>&1 && return 0
   ensure_packages maven
@@ -47,6 +57,6 @@ ensure_build() {
   fi
   ensure_maven || return 1
   say "building (first use or sources changed)…"
-  (cd "$IMVEC_ROOT" && JAVA_HOME="$1" mvn -B -q -ntp package -DskipTests >&2) || { say "build failed"; return 1; }
+  (cd "$IMVEC_ROOT" && JAVA_HOME="$1" MAVEN_OPTS="$(jvm_flags "$1") ${MAVEN_OPTS:-}" mvn -B -q -ntp -Dstyle.color=never package -DskipTests >&2) || { say "build failed"; return 1; }
   touch "$stamp"
 }

@@ -10,7 +10,6 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 /** --model and the preprocessing flags that override its card. */
@@ -43,27 +42,25 @@ final class ModelOptions {
         return Backbones.open(model, card == null ? null : Backbones.readCard(card));
     }
 
+    /** The card's preprocessing with any flags given on the command line laid over it. */
     Preprocess preprocess(Backbone b) {
         ModelCard c = b.card();
-        int h = c == null ? 0 : c.height(), w = c == null ? 0 : c.width();
+        Preprocess.Builder p = c != null ? c.preprocessing() : Preprocess.builder();
         if (size != null) {
-            String[] p = size.toLowerCase().split("x");
+            String[] hw = size.toLowerCase().split("x");
             try {
-                h = Integer.parseInt(p[0].trim());
-                w = p.length > 1 ? Integer.parseInt(p[1].trim()) : h;
+                int h = Integer.parseInt(hw[0].trim());
+                p.setSize(h, hw.length > 1 ? Integer.parseInt(hw[1].trim()) : h);
             } catch (NumberFormatException e) {
                 throw new UserError("--size takes S or HxW, not '" + size + "'.");
             }
+        } else if (c == null || c.height() <= 0 || c.width() <= 0) {
+            throw new UserError(model + " does not say its input size; pass --size.");
         }
-        if (h <= 0 || w <= 0) throw new UserError(model + " does not say its input size; pass --size.");
-        int ch = channels != null ? channels : c != null && c.channels() > 0 ? c.channels() : 3;
-        Preprocess.Builder p = Preprocess.builder().setSize(h, w).setChannels(ch);
-        float[] m = mean != null ? mean : c != null ? c.mean() : null;
-        float[] s = std != null ? std : c != null ? c.std() : null;
-        if (m != null) p.optMean(m);
-        if (s != null) p.optStd(s);
-        String r = resize != null ? resize : c != null ? c.resize() : null;
-        if (r != null) p.optResize(Preprocess.Resize.parse(r));
+        if (channels != null) p.setChannels(channels);
+        if (mean != null) p.optMean(mean);
+        if (std != null) p.optStd(std);
+        if (resize != null) p.optResize(Preprocess.Resize.parse(resize));
         if (sampling != null) {
             p.optSampling(switch (sampling) {
                 case "half-pixel" -> Preprocess.Sampling.HALF_PIXEL;
@@ -75,15 +72,7 @@ final class ModelOptions {
     }
 
     static List<String> readLines(Path file) {
-        try {
-            return Files.readAllLines(file).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
-        } catch (IOException e) {
-            throw new UserError("Cannot read " + file + ": " + e.getMessage(), e);
-        }
+        return imvec.model.ClassLists.read(file);
     }
 
-    @Override
-    public String toString() {
-        return model + " " + Arrays.toString(mean);
-    }
 }

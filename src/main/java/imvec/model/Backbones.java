@@ -1,9 +1,7 @@
 package imvec.model;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import imvec.util.UserError;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -24,10 +22,6 @@ public final class Backbones {
 
     public static ModelCard readCard(Path file) {
         if (!Files.isRegularFile(file)) throw new UserError("model card " + file + " does not exist.");
-        try {
-            return new ObjectMapper().readValue(file.toFile(), ModelCard.class);
-        } catch (IOException e) {
-            throw new UserError("model card " + file + " is not valid JSON for a card: " + e.getMessage(), e);
-        }
+        return ModelCards.read(file);
     }
 }

@@ -40,4 +40,18 @@ public record ModelCard(
         @JsonProperty("feature_layer") String featureLayer,
         @JsonProperty("licence") String licence,
         @JsonProperty("source") String source) {
+
+    /**
+     * The preprocessing this card asks for, as a builder so flags can still override parts.
+     * A card without a size leaves it unset (the caller must set it).
+     */
+    public imvec.data.Preprocess.Builder preprocessing() {
+        imvec.data.Preprocess.Builder b = imvec.data.Preprocess.builder();
+        if (channels > 0) b.setChannels(channels);
+        if (height > 0 && width > 0) b.setSize(height, width);
+        if (resize != null) b.optResize(imvec.data.Preprocess.Resize.parse(resize));
+        if (mean != null) b.optMean(mean);
+        if (std != null) b.optStd(std);
+        return b;
+    }
 }

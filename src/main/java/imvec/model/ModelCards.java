@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /** Reading model cards and filling what a card leaves out from the ONNX graph itself. */
 final class ModelCards {
@@ -20,12 +21,21 @@ final class ModelCards {
     static ModelCard read(Path path) {
         if (!Files.isRegularFile(path)) return null;
         try {
-            return JSON.readValue(path.toFile(), ModelCard.class);
+            return withClasses(JSON.readValue(path.toFile(), ModelCard.class), path);
         } catch (JacksonException e) {
             throw new UserError("the model card " + path + " is not valid card JSON: " + e.getOriginalMessage() + ".", e);
         } catch (IOException e) {
             throw new UserError("cannot read the model card " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Loads {@code classes_file} (relative to the card) into {@code classes} when only the file is named. */
+    private static ModelCard withClasses(ModelCard c, Path cardPath) {
+        if (c.classes() != null || c.classesFile() == null) return c;
+        Path dir = cardPath.toAbsolutePath().getParent();
+        List<String> classes = ClassLists.read(dir.resolve(c.classesFile()).normalize());
+        return new ModelCard(c.input(), c.channels(), c.height(), c.width(), c.resize(), c.mean(), c.std(),
+                c.classesFile(), classes, c.outputLayer(), c.featureLayer(), c.licence(), c.source());
     }
 
     /**

@@ -118,19 +118,19 @@ public final class Extractor {
     private void validate() {
         if (data.size() == 0) throw new UserError("dataset " + data.spec() + " holds no images.");
         if (layers.isEmpty()) throw new UserError("no layers requested; pass --layers.");
-        Set<String> known = new HashSet<>();
+        Set<String> known = new LinkedHashSet<>();
         for (LayerInfo l : backbone.layers()) known.add(l.name());
         Set<String> seen = new HashSet<>();
         for (LayerRequest r : layers) {
             if (!seen.add(r.name())) throw new UserError("layer '" + r.name() + "' is requested twice.");
             if (!r.name().equals(LayerRequest.INPUT) && !known.contains(r.name())) {
                 throw new UserError("unknown layer '" + r.name() + "' in " + backbone.path().getFileName()
-                        + Suggest.closest(r.name(), known) + " (list them with `imvec layers`).");
+                        + imvec.util.Suggestions.didYouMean(r.name(), known) + " (list them with `imvec layers`).");
             }
         }
         if (topK > 0 && !known.contains(outputLayer())) {
             throw new UserError("--topk needs the classifier output '" + outputLayer() + "', which "
-                    + backbone.path().getFileName() + " does not have" + Suggest.closest(outputLayer(), known) + ".");
+                    + backbone.path().getFileName() + " does not have" + imvec.util.Suggestions.didYouMean(outputLayer(), known) + ".");
         }
     }
 

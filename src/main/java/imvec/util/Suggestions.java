@@ -36,6 +36,12 @@ public final class Suggestions {
         return scored.stream().limit(max).map(Scored::name).toList();
     }
 
+    /** {@code "; did you mean a, b?"} for an error sentence, or an empty string when nothing is close. */
+    public static String didYouMean(String wanted, java.util.Collection<String> names) {
+        List<String> close = closest(wanted, List.copyOf(names), 5);
+        return close.isEmpty() ? "" : "; did you mean " + String.join(", ", close) + "?";
+    }
+
     private static boolean isSubsequence(String typed, String name) {
         int at = 0;
         for (int i = 0; i < name.length() && at < typed.length(); i++) {

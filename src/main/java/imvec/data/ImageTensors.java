@@ -1,0 +1,69 @@
+package imvec.data;
+
+import imvec.util.UserError;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.stream.IntStream;
+
+/**
+ * A whole image set preprocessed into memory as one NCHW float32 array, for training and
+ * benchmarks. Unreadable images are left out and named in {@link #skipped()}.
+ */
+public record ImageTensors(float[] x, int[] y, int n, int channels, int height, int width,
+                           List<String> classes, List<String> skipped) {
+
+    public int size() {
+        return channels * height * width;
+    }
+
+    /** Decodes and preprocesses every image on all cores; {@code progress} gets (done, total). */
+    public static ImageTensors load(ImageSet set, Preprocess pre, BiConsumer<Long, Long> progress) {
+        int total = set.size();
+        if (total == 0) throw new UserError("dataset " + set.spec() + " holds no images.");
+        int per = pre.size();
+        if ((long) total * per > Integer.MAX_VALUE - 8) {
+            throw new UserError(set.spec() + " is too large to hold in memory at " + pre.height() + "x" + pre.width()
+                    + " (" + total + " images); use a subset or a smaller size.");
+        }
+        float[] x = new float[total * per];
+        boolean[] ok = new boolean[total];
+        String[] reason = new String[total];
+        AtomicLong done = new AtomicLong();
+        IntStream.range(0, total).parallel().forEach(i -> {
+            try {
+                pre.apply(set.read(i), x, i * per);
+                ok[i] = true;
+            } catch (UnreadableImageException e) {
+                reason[i] = e.getMessage();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            long d = done.incrementAndGet();
+            if (progress != null && (d % 256 == 0 || d == total)) progress.accept(d, (long) total);
+        });
+        return compact(set, pre, x, ok, reason);
+    }
+
+    private static ImageTensors compact(ImageSet set, Preprocess pre, float[] x, boolean[] ok, String[] reason) {
+        int per = pre.size(), n = 0;
+        List<String> skipped = new ArrayList<>();
+        int[] y = new int[ok.length];
+        for (int i = 0; i < ok.length; i++) {
+            if (!ok[i]) {
+                skipped.add(reason[i]);
+                continue;
+            }
+            if (n != i) System.arraycopy(x, i * per, x, n * per, per);
+            y[n++] = set.label(i);
+        }
+        if (n == 0) throw new UserError("no image of " + set.spec() + " could be read.");
+        float[] xs = n == ok.length ? x : java.util.Arrays.copyOf(x, n * per);
+        return new ImageTensors(xs, java.util.Arrays.copyOf(y, n), n, pre.channels(), pre.height(), pre.width(),
+                set.classes(), skipped);
+    }
+}
