@@ -1,0 +1,371 @@
+package imvec.analysis;
+
+import imvec.util.UserError;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The exact silhouette coefficient (Rousseeuw 1987) with scikit-learn's definitions: for row i
+ * with mean distance a to the other rows of its class and smallest mean distance b to another
+ * class, s = (b − a) / max(a, b); a row alone in its class, or with a = b = 0, gets 0. The score is
+ * the mean over rows; a class's score is the mean over its rows.
+ *
+ * <p>Distances are computed in double, tile by tile, so no N×N matrix ever exists: 70,000 × 768
+ * needs the data plus two N × classes sum arrays. Each distance is computed once and credited to
+ * both of its rows; tiles run in diagonal waves so that concurrent tiles never share a row and
+ * sums are added in a fixed order (the result does not depend on the thread count).
+ */
+public final class Silhouette {
+    /** The distance between two rows. */
+    public enum Metric {
+        /** ‖x − y‖, computed as √(‖x‖² + ‖y‖² − 2x·y) on centred rows. */
+        EUCLIDEAN,
+        /** 1 − cos(x, y), clipped to [0, 2]; an all-zero row is at distance 1 from every other row. */
+        COSINE;
+
+        /** Parses "euclidean" or "cosine" (any case). */
+        public static Metric of(String name) {
+            for (Metric m : values()) {
+                if (m.name().equalsIgnoreCase(name.trim())) return m;
+            }
+            throw new UserError("unknown silhouette metric '" + name + "'; use euclidean or cosine.");
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private static final int BLOCK = 128;
+    private static final int INNER_CHUNK = 256;
+
+    private final Metric metric;
+    private final List<String> classNames;
+    private final int threads;
+    private final String inputName;
+    private final int block;
+    private final long symmetricBudget;
+
+    private Silhouette(Builder b) {
+        this.metric = b.metric;
+        this.classNames = b.classNames;
+        this.threads = b.threads;
+        this.inputName = b.inputName;
+        this.block = b.block;
+        this.symmetricBudget = b.symmetricBudget;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The mean silhouette over all rows with euclidean distance, like sklearn's {@code silhouette_score}. */
+    public static double score(float[][] x, int[] labels) {
+        return score(x, labels, Metric.EUCLIDEAN);
+    }
+
+    public static double score(float[][] x, int[] labels, Metric metric) {
+        return builder().optMetric(metric).build().compute(x, labels).score();
+    }
+
+    /** Per-row silhouettes, like sklearn's {@code silhouette_samples}. */
+    public static double[] samples(float[][] x, int[] labels, Metric metric) {
+        return builder().optMetric(metric).build().compute(x, labels).samples();
+    }
+
+    /**
+     * Times one silhouette computation for benchmarks ({@code imvec bench}).
+     *
+     * @param threads worker threads, 0 for all cores
+     */
+    public static Timing time(float[][] x, int[] labels, Metric metric, int threads) {
+        Silhouette s = builder().optMetric(metric).optThreads(threads).build();
+        long start = System.nanoTime();
+        double score = s.compute(x, labels).score();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Timing("silhouette " + metric, x.length, x[0].length,
+                threads > 0 ? threads : Parallel.cores(), seconds, score);
+    }
+
+    /**
+     * Silhouettes of one labelling.
+     *
+     * @param classes     the distinct label values, ascending
+     * @param classNames  a name for each of {@code classes}
+     * @param classSizes  rows per class
+     * @param classScores mean silhouette of each class's rows
+     */
+    public record Result(Metric metric, double[] samples, int[] classes, List<String> classNames,
+                         int[] classSizes, double[] classScores, double score) {
+        /** The mean silhouette of the rows labelled {@code label}. */
+        public double classScore(int label) {
+            int i = Arrays.binarySearch(classes, label);
+            if (i < 0) throw new IllegalArgumentException("no class with label " + label);
+            return classScores[i];
+        }
+    }
+
+    public static final class Builder {
+        private Metric metric = Metric.EUCLIDEAN;
+        private List<String> classNames;
+        private int threads = 0;
+        private String inputName = "the feature matrix";
+        private int block = BLOCK;
+        private long symmetricBudget = Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 4);
+
+        private Builder() {
+        }
+
+        /** Distance (default euclidean). */
+        public Builder optMetric(Metric metric) {
+            this.metric = metric;
+            return this;
+        }
+
+        /** Names indexed by label value, for messages and {@link Result#classNames()}. */
+        public Builder optClassNames(List<String> names) {
+            this.classNames = List.copyOf(names);
+            return this;
+        }
+
+        /** Worker threads; 0 (default) uses all cores. */
+        public Builder optThreads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        /** What to call the input in error messages, e.g. a layer file name. */
+        public Builder optInputName(String name) {
+            this.inputName = name;
+            return this;
+        }
+
+        /** Tile side; small values let tests exercise many tiles on small data. */
+        Builder optBlock(int block) {
+            this.block = block;
+            return this;
+        }
+
+        /**
+         * Bytes allowed for the two N × classes sum arrays that let each distance serve both rows;
+         * above it every row block computes all its distances itself (twice the work, little memory).
+         */
+        Builder optSymmetricBudget(long bytes) {
+            this.symmetricBudget = bytes;
+            return this;
+        }
+
+        public Silhouette build() {
+            return new Silhouette(this);
+        }
+    }
+
+    /** Silhouettes of N × D rows under integer labels (any values; one per row). */
+    public Result compute(float[][] x, int[] labels) {
+        if (x == null || x.length == 0) throw new UserError("silhouette needs at least one row; " + inputName + " is empty.");
+        if (labels == null || labels.length != x.length) {
+            throw new UserError("silhouette needs one label per row: " + inputName + " has " + x.length + " rows but "
+                    + (labels == null ? 0 : labels.length) + " labels were given.");
+        }
+        Inputs.checkMatrix(x, inputName, "silhouette");
+        Classes classes = Classes.of(labels);
+        int k = classes.values.length;
+        if (k < 2) {
+            throw new UserError("silhouette needs at least 2 classes; got 1: " + name(classes.values[0]) + ".");
+        }
+        if (k > x.length - 1) {
+            throw new UserError("silhouette needs at most N−1 classes; " + inputName + " has " + x.length
+                    + " rows in " + k + " classes.");
+        }
+        double[] samples = Parallel.call(threads, () -> samples(x, classes));
+        return summarise(samples, classes);
+    }
+
+    private String name(int label) {
+        if (classNames != null && label >= 0 && label < classNames.size()) return classNames.get(label);
+        return String.valueOf(label);
+    }
+
+    /** Distinct label values, each row's index into them, and class sizes. */
+    private record Classes(int[] values, int[] codes, int[] sizes) {
+        static Classes of(int[] labels) {
+            int[] values = Arrays.stream(labels).distinct().sorted().toArray();
+            int[] codes = new int[labels.length];
+            int[] sizes = new int[values.length];
+            for (int i = 0; i < labels.length; i++) {
+                codes[i] = Arrays.binarySearch(values, labels[i]);
+                sizes[codes[i]]++;
+            }
+            return new Classes(values, codes, sizes);
+        }
+    }
+
+    private Result summarise(double[] samples, Classes classes) {
+        int k = classes.values.length;
+        double[] classSum = new double[k];
+        double total = 0;
+        for (int i = 0; i < samples.length; i++) {
+            classSum[classes.codes[i]] += samples[i];
+            total += samples[i];
+        }
+        List<String> names = new ArrayList<>(k);
+        for (int c = 0; c < k; c++) {
+            classSum[c] /= classes.sizes[c];
+            names.add(name(classes.values[c]));
+        }
+        return new Result(metric, samples, classes.values, List.copyOf(names), classes.sizes, classSum,
+                total / samples.length);
+    }
+
+    private double[] samples(float[][] x, Classes classes) {
+        Tiles tiles = new Tiles(x, metric, block);
+        int n = x.length, k = classes.values.length;
+        double[] out = new double[n];
+        if (2L * n * k * Double.BYTES <= symmetricBudget) symmetric(tiles, classes, out);
+        else rowByRow(tiles, classes, out);
+        return out;
+    }
+
+    /**
+     * Each tile above the diagonal adds its distances to its rows' sums and, transposed, to its
+     * columns' sums. Wave t holds tiles (I, I+t): no two share a row block or a column block, and
+     * every sum receives its terms in the same order on every run.
+     */
+    private static void symmetric(Tiles tiles, Classes classes, double[] out) {
+        int n = tiles.n, k = classes.values.length, nb = tiles.blocks();
+        int[] codes = classes.codes;
+        double[] rowSums = new double[n * k];
+        double[] colSums = new double[n * k];
+        ThreadLocal<Tiles.Scratch> scratch = ThreadLocal.withInitial(tiles::scratch);
+        for (int t = 0; t < nb; t++) {
+            int offset = t;
+            Parallel.forEach(nb - t, bi -> {
+                int bj = bi + offset;
+                double[][] g = tiles.distances(bi, bj, scratch.get());
+                int i0 = bi * tiles.block, j0 = bj * tiles.block;
+                int ni = tiles.size(bi), nj = tiles.size(bj);
+                for (int i = 0; i < ni; i++) {
+                    int base = (i0 + i) * k;
+                    double[] gi = g[i];
+                    for (int j = 0; j < nj; j++) rowSums[base + codes[j0 + j]] += gi[j];
+                }
+                if (offset == 0) return;
+                for (int i = 0; i < ni; i++) {
+                    int ci = codes[i0 + i];
+                    double[] gi = g[i];
+                    for (int j = 0; j < nj; j++) colSums[(j0 + j) * k + ci] += gi[j];
+                }
+            });
+        }
+        Parallel.forEach(n, i -> {
+            for (int c = 0; c < k; c++) rowSums[i * k + c] += colSums[i * k + c];
+            out[i] = sample(rowSums, i * k, codes[i], classes.sizes);
+        });
+    }
+
+    /** Every row block computes all of its own distances: twice the arithmetic, memory per block only. */
+    private static void rowByRow(Tiles tiles, Classes classes, double[] out) {
+        int k = classes.values.length, nb = tiles.blocks();
+        int[] codes = classes.codes;
+        ThreadLocal<Tiles.Scratch> scratch = ThreadLocal.withInitial(tiles::scratch);
+        Parallel.forEach(nb, bi -> {
+            int i0 = bi * tiles.block, ni = tiles.size(bi);
+            double[] sums = new double[ni * k];
+            for (int bj = 0; bj < nb; bj++) {
+                double[][] g = tiles.distances(bi, bj, scratch.get());
+                int j0 = bj * tiles.block, nj = tiles.size(bj);
+                for (int i = 0; i < ni; i++) {
+                    double[] gi = g[i];
+                    for (int j = 0; j < nj; j++) sums[i * k + codes[j0 + j]] += gi[j];
+                }
+            }
+            for (int i = 0; i < ni; i++) out[i0 + i] = sample(sums, i * k, codes[i0 + i], classes.sizes);
+        });
+    }
+
+    /** s for one row from its per-class distance sums at {@code sums[base..base+k)}. */
+    static double sample(double[] sums, int base, int own, int[] sizes) {
+        if (sizes[own] == 1) return 0;
+        double a = sums[base + own] / (sizes[own] - 1);
+        double b = Double.POSITIVE_INFINITY;
+        for (int c = 0; c < sizes.length; c++) {
+            if (c != own) b = Math.min(b, sums[base + c] / sizes[c]);
+        }
+        double m = Math.max(a, b);
+        return m == 0 ? 0 : (b - a) / m;
+    }
+
+    /** Distances between blocks of rows, computed as blocked dot products in double. */
+    private static final class Tiles {
+        final int n;
+        final int d;
+        final int block;
+        private final Metric metric;
+        private final RowView view;
+        private final double[] squaredNorms;
+
+        Tiles(float[][] x, Metric metric, int block) {
+            this.n = x.length;
+            this.d = x[0].length;
+            this.block = block;
+            this.metric = metric;
+            // Centring leaves euclidean distances unchanged and shrinks ‖x‖² relative to ‖x − y‖²,
+            // which is what the squared-norm trick loses precision to.
+            this.view = metric == Metric.EUCLIDEAN
+                    ? new RowView(x, null, Inputs.columnMeans(x, null))
+                    : new RowView(x, Inputs.inverseNorms(x), null);
+            this.squaredNorms = new double[n];
+            if (metric == Metric.EUCLIDEAN) {
+                Parallel.forEach(n, r -> squaredNorms[r] = view.squaredNorm(r, new double[d]));
+            }
+        }
+
+        final class Scratch {
+            final double[][] rows = new double[block][d];
+            final double[][] colsT = new double[d][block];
+            final double[][] g = new double[block][block];
+        }
+
+        Scratch scratch() {
+            return new Scratch();
+        }
+
+        int blocks() {
+            return (n + block - 1) / block;
+        }
+
+        int size(int b) {
+            return Math.min(block, n - b * block);
+        }
+
+        /** Distances between row blocks bi and bj, in {@code s.g[0..ni)[0..nj)}. */
+        double[][] distances(int bi, int bj, Scratch s) {
+            int i0 = bi * block, j0 = bj * block, ni = size(bi), nj = size(bj);
+            for (int i = 0; i < ni; i++) view.row(i0 + i, s.rows[i]);
+            double[] tmp = new double[d];
+            for (int j = 0; j < nj; j++) {
+                view.row(j0 + j, tmp);
+                for (int c = 0; c < d; c++) s.colsT[c][j] = tmp[c];
+            }
+            for (int i = 0; i < ni; i++) Arrays.fill(s.g[i], 0, nj, 0);
+            for (int k0 = 0; k0 < d; k0 += INNER_CHUNK) {
+                Kernels.multiplyAdd(s.rows, s.colsT, s.g, 0, ni, k0, Math.min(d, k0 + INNER_CHUNK), 0, nj);
+            }
+            for (int i = 0; i < ni; i++) {
+                double[] gi = s.g[i];
+                for (int j = 0; j < nj; j++) gi[j] = distance(i0 + i, j0 + j, gi[j]);
+            }
+            return s.g;
+        }
+
+        private double distance(int i, int j, double dot) {
+            if (i == j) return 0;
+            if (metric == Metric.COSINE) return Math.min(2, Math.max(0, 1 - dot));
+            return Math.sqrt(Math.max(0, squaredNorms[i] + squaredNorms[j] - 2 * dot));
+        }
+    }
+}
