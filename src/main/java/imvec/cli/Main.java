@@ -9,7 +9,8 @@ import java.io.PrintWriter;
 /** The {@code imvec} command: one small class per subcommand, each parsing and printing only. */
 @Command(name = "imvec", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Make image classifiers readable and tie them to language.",
-        subcommands = {TrainCommand.class, LayersCommand.class, ExtractCommand.class,
+        subcommands = {DemoCommand.class, TrainCommand.class, LayersCommand.class, ExtractCommand.class,
+                PcaCommand.class, SilhouetteCommand.class, BenchCommand.class,
                 
                 CommandLine.HelpCommand.class})
 public final class Main {
