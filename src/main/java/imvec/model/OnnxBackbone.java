@@ -135,8 +135,10 @@ public final class OnnxBackbone implements Backbone {
         Map<String, Tensor> fetched = layerNames.stream().allMatch(this::isInput)
                 ? Map.of() : run(nchw, inputShape, tensorsToFetch(layerNames));
         Map<String, Tensor> out = new LinkedHashMap<>();
+        // The input comes back as the caller gave it (channel-first even for channels-last models).
+        long[] givenShape = channelsLast ? nchwShape(n) : inputShape;
         for (String name : layerNames) {
-            out.put(name, isInput(name) ? new Tensor(nchwShape(n), nchw.clone()) : fetched.get(name));
+            out.put(name, isInput(name) ? new Tensor(givenShape, nchw.clone()) : fetched.get(name));
         }
         return out;
     }
@@ -271,7 +273,7 @@ public final class OnnxBackbone implements Backbone {
 
     /** TensorFlow exports often take {@code [N, H, W, C]}; callers still hand us NCHW. */
     private static boolean isChannelsLast(long[] s) {
-        return s.length == 4 && (s[3] == 1 || s[3] == 3) && s[1] != 1 && s[1] != 3 && s[1] != -1;
+        return s.length == 4 && (s[3] == 1 || s[3] == 3) && s[1] != 1 && s[1] != 3;
     }
 
     private static float[] toChannelsLast(float[] nchw, long[] nhwc) {
