@@ -44,6 +44,9 @@ import java.util.Set;
  * requested tensor is skipped), so full optimisation is safe. Sessions are cached per layer
  * set (least recently used beyond {@link Builder#optSessionCacheSize}).
  *
+ * <p>Layout: callers always pass channel-first batches; a model that takes {@code [N, H, W, C]}
+ * is fed a transposed copy, and its tapped tensors come back in the model's own layout.
+ *
  * <p>Threads: {@link #forward} may be called from several threads at once; ONNX Runtime's
  * {@code run} is thread-safe and each call holds its session until done. Each run already uses
  * {@link Builder#optIntraOpThreads} cores, so concurrent runs mostly help when batches are small.
@@ -214,13 +217,16 @@ public final class OnnxBackbone implements Backbone {
         options.setMemoryPatternOptimization(true);
         // Spinning workers burn the cores that decode the next batch while waiting for work.
         options.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
+        findExternalData(options, graph);
+        return options;
+    }
+
+    /** Built from bytes, a session no longer knows where the model file (and its weight files) lives. */
+    private static void findExternalData(OrtSession.SessionOptions options, OnnxGraph graph) throws OrtException {
         if (graph.hasExternalData()) {
-            // Built from bytes, the session no longer knows where the model file (and so its
-            // external weight files) lives.
             options.addConfigEntry("session.model_external_initializers_file_folder_path",
                     graph.path().toAbsolutePath().getParent().toString());
         }
-        return options;
     }
 
     /** Values per batch item the input takes. */
@@ -365,10 +371,7 @@ public final class OnnxBackbone implements Backbone {
                 .filter(name -> !OnnxGraph.INPUT_OP.equals(graph.opType(name))).toList();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OptLevel.NO_OPT);
-            if (graph.hasExternalData()) {
-                options.addConfigEntry("session.model_external_initializers_file_folder_path",
-                        graph.path().toAbsolutePath().getParent().toString());
-            }
+            findExternalData(options, graph);
             try (OrtSession session = env.createSession(graph.withOutputs(outputs), options)) {
                 Map<String, long[]> shapes = new LinkedHashMap<>();
                 session.getOutputInfo().forEach((name, node) -> shapes.put(name, shapeOf(node.getInfo())));
