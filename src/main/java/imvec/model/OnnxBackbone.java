@@ -44,6 +44,9 @@ import java.util.Set;
  * requested tensor is skipped), so full optimisation is safe. Sessions are cached per layer
  * set (least recently used beyond {@link Builder#optSessionCacheSize}).
  *
+ * <p>Layout: callers always pass channel-first batches; a model that takes {@code [N, H, W, C]}
+ * is fed a transposed copy, and its tapped tensors come back in the model's own layout.
+ *
  * <p>Threads: {@link #forward} may be called from several threads at once; ONNX Runtime's
  * {@code run} is thread-safe and each call holds its session until done. Each run already uses
  * {@link Builder#optIntraOpThreads} cores, so concurrent runs mostly help when batches are small.
@@ -135,8 +138,10 @@ public final class OnnxBackbone implements Backbone {
         Map<String, Tensor> fetched = layerNames.stream().allMatch(this::isInput)
                 ? Map.of() : run(nchw, inputShape, tensorsToFetch(layerNames));
         Map<String, Tensor> out = new LinkedHashMap<>();
+        // The input comes back as the caller gave it (channel-first even for channels-last models).
+        long[] givenShape = channelsLast ? nchwShape(n) : inputShape;
         for (String name : layerNames) {
-            out.put(name, isInput(name) ? new Tensor(nchwShape(n), nchw.clone()) : fetched.get(name));
+            out.put(name, isInput(name) ? new Tensor(givenShape, nchw.clone()) : fetched.get(name));
         }
         return out;
     }
@@ -212,13 +217,16 @@ public final class OnnxBackbone implements Backbone {
         options.setMemoryPatternOptimization(true);
         // Spinning workers burn the cores that decode the next batch while waiting for work.
         options.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
+        findExternalData(options, graph);
+        return options;
+    }
+
+    /** Built from bytes, a session no longer knows where the model file (and its weight files) lives. */
+    private static void findExternalData(OrtSession.SessionOptions options, OnnxGraph graph) throws OrtException {
         if (graph.hasExternalData()) {
-            // Built from bytes, the session no longer knows where the model file (and so its
-            // external weight files) lives.
             options.addConfigEntry("session.model_external_initializers_file_folder_path",
                     graph.path().toAbsolutePath().getParent().toString());
         }
-        return options;
     }
 
     /** Values per batch item the input takes. */
@@ -271,7 +279,7 @@ public final class OnnxBackbone implements Backbone {
 
     /** TensorFlow exports often take {@code [N, H, W, C]}; callers still hand us NCHW. */
     private static boolean isChannelsLast(long[] s) {
-        return s.length == 4 && (s[3] == 1 || s[3] == 3) && s[1] != 1 && s[1] != 3 && s[1] != -1;
+        return s.length == 4 && (s[3] == 1 || s[3] == 3) && s[1] != 1 && s[1] != 3;
     }
 
     private static float[] toChannelsLast(float[] nchw, long[] nhwc) {
@@ -363,10 +371,7 @@ public final class OnnxBackbone implements Backbone {
                 .filter(name -> !OnnxGraph.INPUT_OP.equals(graph.opType(name))).toList();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OptLevel.NO_OPT);
-            if (graph.hasExternalData()) {
-                options.addConfigEntry("session.model_external_initializers_file_folder_path",
-                        graph.path().toAbsolutePath().getParent().toString());
-            }
+            findExternalData(options, graph);
             try (OrtSession session = env.createSession(graph.withOutputs(outputs), options)) {
                 Map<String, long[]> shapes = new LinkedHashMap<>();
                 session.getOutputInfo().forEach((name, node) -> shapes.put(name, shapeOf(node.getInfo())));

@@ -52,6 +52,7 @@ final class SessionCache implements AutoCloseable {
     private final Factory factory;
     private final int capacity;
     private final LinkedHashMap<Set<String>, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private boolean closed;
 
     SessionCache(Factory factory, int capacity) {
         if (capacity < 1) throw new IllegalArgumentException("session cache capacity must be at least 1, got " + capacity);
@@ -65,6 +66,7 @@ final class SessionCache implements AutoCloseable {
      * rather than build duplicate sessions.
      */
     synchronized Lease acquire(List<String> outputs) throws OrtException {
+        if (closed) throw new IllegalStateException("the model was closed");
         Set<String> key = Set.copyOf(outputs);
         Entry entry = entries.get(key);
         if (entry == null) {
@@ -101,6 +103,7 @@ final class SessionCache implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         List<Entry> all = new ArrayList<>(entries.values());
         entries.clear();
         all.forEach(this::retire);

@@ -5,12 +5,14 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import imvec.data.Preprocess;
 import imvec.model.onnx.OnnxProto.ModelProto;
+import imvec.model.onnx.OnnxProto.TensorProto;
 import imvec.util.UserError;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,6 +113,23 @@ class OnnxBackboneTest {
     }
 
     @Test
+    void aTappedConvOutputIsNotFusedWithItsBatchNorm() throws Exception {
+        // Full optimisation folds BatchNormalization into the preceding Conv unless the Conv's
+        // output is a graph output; tapping it must give the raw convolution.
+        Map<String, Tensor> out = mobilenet.forward(images, N, List.of("conv_pw_13", "conv_pw_13_bn"));
+        float[] conv = out.get("conv_pw_13").data();
+        float[] bn = out.get("conv_pw_13_bn").data();
+        ModelProto proto = ModelProto.parseFrom(Files.readAllBytes(model));
+        float[] gamma = initializer(proto, "conv_pw_13_bn/gamma"), beta = initializer(proto, "conv_pw_13_bn/beta");
+        float[] mean = initializer(proto, "conv_pw_13_bn/moving_mean"), var = initializer(proto, "conv_pw_13_bn/moving_variance");
+        for (int i = 0; i < conv.length; i++) {
+            int c = (i / 49) % 768;
+            double expected = gamma[c] * (conv[i] - mean[c]) / Math.sqrt(var[c] + 1e-3) + beta[c];
+            assertThat((double) bn[i]).isCloseTo(expected, within(1e-3));
+        }
+    }
+
+    @Test
     void answersInTheRequestedOrderAndTheInputItself() {
         Map<String, Tensor> out = mobilenet.forward(images, N, List.of("probabilities", "input", "conv1"));
         assertThat(out.keySet()).containsExactly("probabilities", "input", "conv1");
@@ -175,6 +194,20 @@ class OnnxBackboneTest {
                 return ((OnnxTensor) r.get("probabilities").orElseThrow()).getFloatBuffer().array();
             }
         }
+    }
+
+    private static float[] initializer(ModelProto proto, String name) {
+        TensorProto t = proto.getGraph().getInitializerList().stream().filter(i -> i.getName().equals(name))
+                .findFirst().orElseThrow();
+        if (t.getFloatDataCount() > 0) {
+            float[] out = new float[t.getFloatDataCount()];
+            for (int i = 0; i < out.length; i++) out[i] = t.getFloatData(i);
+            return out;
+        }
+        FloatBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        float[] out = new float[raw.remaining()];
+        raw.get(out);
+        return out;
     }
 
     private static List<String> names(List<LayerInfo> layers) {
