@@ -61,13 +61,7 @@ final class ModelOptions {
         if (mean != null) p.optMean(mean);
         if (std != null) p.optStd(std);
         if (resize != null) p.optResize(Preprocess.Resize.parse(resize));
-        if (sampling != null) {
-            p.optSampling(switch (sampling) {
-                case "half-pixel" -> Preprocess.Sampling.HALF_PIXEL;
-                case "asymmetric" -> Preprocess.Sampling.ASYMMETRIC;
-                default -> throw new UserError("--sampling takes half-pixel or asymmetric, not '" + sampling + "'.");
-            });
-        }
+        if (sampling != null) p.optSampling(Preprocess.Sampling.parse(sampling));
         return p.build();
     }
 

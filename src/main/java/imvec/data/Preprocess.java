@@ -29,7 +29,17 @@ public final class Preprocess {
      * (OpenCV, PIL, PyTorch align_corners=False); {@code ASYMMETRIC} is TensorFlow's legacy
      * {@code resize_bilinear} (half_pixel_centers=False) that Keras/tfjs models were evaluated with.
      */
-    public enum Sampling { HALF_PIXEL, ASYMMETRIC }
+    public enum Sampling {
+        HALF_PIXEL, ASYMMETRIC;
+
+        public static Sampling parse(String s) {
+            return switch (s.toLowerCase(Locale.ROOT)) {
+                case "half-pixel", "half_pixel" -> HALF_PIXEL;
+                case "asymmetric", "tf-legacy" -> ASYMMETRIC;
+                default -> throw new imvec.util.UserError("unknown sampling '" + s + "'; use half-pixel or asymmetric.");
+            };
+        }
+    }
 
     private final int channels;
     private final int height;

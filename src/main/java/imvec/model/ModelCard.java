@@ -23,6 +23,8 @@ import java.util.List;
  * @param featureLayer default layer for feature extraction
  * @param licence      licence of the weights
  * @param source       where the weights came from
+ * @param sampling     bilinear sampling grid: {@code half-pixel} (default) or {@code asymmetric}
+ *                     (TensorFlow's legacy resize, which Keras/tfjs models were evaluated with)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -39,7 +41,8 @@ public record ModelCard(
         @JsonProperty("output_layer") String outputLayer,
         @JsonProperty("feature_layer") String featureLayer,
         @JsonProperty("licence") String licence,
-        @JsonProperty("source") String source) {
+        @JsonProperty("source") String source,
+        @JsonProperty("sampling") String sampling) {
 
     /**
      * The preprocessing this card asks for, as a builder so flags can still override parts.
@@ -52,6 +55,7 @@ public record ModelCard(
         if (resize != null) b.optResize(imvec.data.Preprocess.Resize.parse(resize));
         if (mean != null) b.optMean(mean);
         if (std != null) b.optStd(std);
+        if (sampling != null) b.optSampling(imvec.data.Preprocess.Sampling.parse(sampling));
         return b;
     }
 }

@@ -35,7 +35,7 @@ final class ModelCards {
         Path dir = cardPath.toAbsolutePath().getParent();
         List<String> classes = ClassLists.read(dir.resolve(c.classesFile()).normalize());
         return new ModelCard(c.input(), c.channels(), c.height(), c.width(), c.resize(), c.mean(), c.std(),
-                c.classesFile(), classes, c.outputLayer(), c.featureLayer(), c.licence(), c.source());
+                c.classesFile(), classes, c.outputLayer(), c.featureLayer(), c.licence(), c.source(), c.sampling());
     }
 
     /**
@@ -49,7 +49,7 @@ final class ModelCards {
             int c = Math.max(chw[0], 1);
             String output = graph.declaredOutputs().isEmpty() ? null : graph.declaredOutputs().get(0);
             return new ModelCard(graph.inputName(), chw[0], chw[1], chw[2], "stretch", filled(c, 0), filled(c, 1),
-                    null, null, output, null, null, null);
+                    null, null, output, null, null, null, null);
         }
         if (card.input() != null && !card.input().equals(graph.inputName())) {
             throw new UserError("the card of " + graph.path().getFileName() + " names input '" + card.input()
@@ -61,7 +61,8 @@ final class ModelCards {
                 card.height() > 0 ? card.height() : chw[1], card.width() > 0 ? card.width() : chw[2],
                 card.resize() != null ? card.resize() : "stretch",
                 card.mean() != null ? card.mean() : filled(c, 0), card.std() != null ? card.std() : filled(c, 1),
-                card.classesFile(), card.classes(), card.outputLayer(), card.featureLayer(), card.licence(), card.source());
+                card.classesFile(), card.classes(), card.outputLayer(), card.featureLayer(), card.licence(), card.source(),
+                card.sampling());
     }
 
     /** Channels, height, width of a 4-D image input; 0 where the graph leaves a size open. */

@@ -131,7 +131,7 @@ public final class TrainedNet implements Backbone {
         Architecture arch = Architectures.get(architecture);
         return new ModelCard("input", arch.channels(), arch.height(), arch.width(), "stretch",
                 mean.clone(), std.clone(), null, List.copyOf(classes), PROBABILITIES, arch.featureLayer(),
-                dataLicence, "trained by imvec");
+                dataLicence, "trained by imvec", null);
     }
 
     private static void checkCard(Architecture arch, ModelCard card) {

@@ -39,7 +39,7 @@ final class OnnxFixtures {
     static ModelCard mobilenetCard() {
         return new ModelCard("input", 3, 224, 224, "stretch", new float[] {0.5f, 0.5f, 0.5f},
                 new float[] {0.5f, 0.5f, 0.5f}, null, null, "probabilities", "global_average_pooling2d_1",
-                "MIT / Apache-2.0", "keras.applications.MobileNet alpha 0.75 via tfjs");
+                "MIT / Apache-2.0", "keras.applications.MobileNet alpha 0.75 via tfjs", "asymmetric");
     }
 
     /** The sample images in name order (name = {@code <synset>_<label>.JPEG}). */

@@ -43,7 +43,7 @@ final class Synthetic {
             }
             public ModelCard card() {
                 return new ModelCard("input", 3, 4, 4, "stretch", new float[]{0}, new float[]{1}, null,
-                        List.of("a", "b", "c"), "probabilities", "maps", null, "test");
+                        List.of("a", "b", "c"), "probabilities", "maps", null, "test", null);
             }
             public Path path() { return Path.of("synthetic.model"); }
             public String sha256() { return "0".repeat(64); }
