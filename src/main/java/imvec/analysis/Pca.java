@@ -231,15 +231,16 @@ public final class Pca {
     }
 
     private TopEigen.Pairs solve(double[][] s) {
-        return switch (solver) {
+        TopEigen.Pairs p = switch (solver) {
             case EXACT -> TopEigen.exact(s, components);
-            case ITERATIVE -> {
-                TopEigen.Pairs p = TopEigen.iterate(TopEigen.dense(s), components, seed, 2000);
-                if (p == null) throw new UserError("PCA subspace iteration did not converge on " + inputName + ".");
-                yield p;
-            }
-            case AUTO -> TopEigen.of(s, components, false, seed);
+            case ITERATIVE -> TopEigen.iterate(TopEigen.dense(s), components, seed, 2000);
+            case AUTO -> TopEigen.of(s, components, seed);
         };
+        if (p == null) {
+            throw new UserError("PCA on " + inputName + " did not converge: its top " + components
+                    + " variances are too close together; ask for fewer components or use the exact solver.");
+        }
+        return p;
     }
 
     /**
@@ -289,16 +290,21 @@ public final class Pca {
         }
     }
 
-    /** N × k coordinates of the view's rows on unit components. */
+    /** N × k coordinates of the view's rows on unit components, a block of rows at a time. */
     static double[][] project(RowView view, double[][] comps) {
-        double[][] out = new double[view.n][comps.length];
-        int block = 256;
+        int k = comps.length, d = view.d, block = 128;
+        double[][] out = new double[view.n][k];
+        double[][] compsT = new double[d][k];
+        for (int c = 0; c < k; c++) {
+            for (int i = 0; i < d; i++) compsT[i][c] = comps[c][i];
+        }
         Parallel.forEach((view.n + block - 1) / block, b -> {
-            double[] row = new double[view.d];
-            for (int r = b * block, end = Math.min(view.n, r + block); r < end; r++) {
-                view.row(r, row);
-                for (int c = 0; c < comps.length; c++) out[r][c] = Kernels.dot(row, comps[c]);
-            }
+            int r0 = b * block, rows = Math.min(block, view.n - r0);
+            double[][] x = new double[rows][d];
+            for (int i = 0; i < rows; i++) view.row(r0 + i, x[i]);
+            double[][] part = new double[rows][k];
+            Kernels.multiplyAdd(x, compsT, part, 0, rows, 0, d, 0, k);
+            for (int i = 0; i < rows; i++) out[r0 + i] = part[i];
         });
         return out;
     }

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleConsumer;
 
 /**
  * The exact silhouette coefficient (Rousseeuw 1987) with scikit-learn's definitions: for row i
@@ -49,6 +51,7 @@ public final class Silhouette {
     private final String inputName;
     private final int block;
     private final long symmetricBudget;
+    private final DoubleConsumer progress;
 
     private Silhouette(Builder b) {
         this.metric = b.metric;
@@ -57,6 +60,7 @@ public final class Silhouette {
         this.inputName = b.inputName;
         this.block = b.block;
         this.symmetricBudget = b.symmetricBudget;
+        this.progress = b.progress;
     }
 
     public static Builder builder() {
@@ -116,8 +120,18 @@ public final class Silhouette {
         private String inputName = "the feature matrix";
         private int block = BLOCK;
         private long symmetricBudget = Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 4);
+        private DoubleConsumer progress = done -> { };
 
         private Builder() {
+        }
+
+        /**
+         * Receives the fraction of the distance work done, rising to 1, for a progress bar (large
+         * inputs take minutes). It may be called from worker threads, one call at a time.
+         */
+        public Builder optProgress(DoubleConsumer fractionDone) {
+            this.progress = fractionDone;
+            return this;
         }
 
         /** Distance (default euclidean). */
@@ -225,8 +239,8 @@ public final class Silhouette {
         Tiles tiles = new Tiles(x, metric, block);
         int n = x.length, k = classes.values.length;
         double[] out = new double[n];
-        if (2L * n * k * Double.BYTES <= symmetricBudget) symmetric(tiles, classes, out);
-        else rowByRow(tiles, classes, out);
+        if (2L * n * k * Double.BYTES <= symmetricBudget) symmetric(tiles, classes, out, progress);
+        else rowByRow(tiles, classes, out, progress);
         return out;
     }
 
@@ -235,7 +249,7 @@ public final class Silhouette {
      * columns' sums. Wave t holds tiles (I, I+t): no two share a row block or a column block, and
      * every sum receives its terms in the same order on every run.
      */
-    private static void symmetric(Tiles tiles, Classes classes, double[] out) {
+    private static void symmetric(Tiles tiles, Classes classes, double[] out, DoubleConsumer progress) {
         int n = tiles.n, k = classes.values.length, nb = tiles.blocks();
         int[] codes = classes.codes;
         double[] rowSums = new double[n * k];
@@ -260,6 +274,8 @@ public final class Silhouette {
                     for (int j = 0; j < nj; j++) colSums[(j0 + j) * k + ci] += gi[j];
                 }
             });
+            // Waves shrink: after wave t, (t+1)(2nb−t)/2 of the nb(nb+1)/2 tiles are done.
+            progress.accept((t + 1.0) * (2.0 * nb - t) / (nb * (nb + 1.0)));
         }
         Parallel.forEach(n, i -> {
             for (int c = 0; c < k; c++) rowSums[i * k + c] += colSums[i * k + c];
@@ -268,8 +284,9 @@ public final class Silhouette {
     }
 
     /** Every row block computes all of its own distances: twice the arithmetic, memory per block only. */
-    private static void rowByRow(Tiles tiles, Classes classes, double[] out) {
+    private static void rowByRow(Tiles tiles, Classes classes, double[] out, DoubleConsumer progress) {
         int k = classes.values.length, nb = tiles.blocks();
+        AtomicInteger blocksDone = new AtomicInteger();
         int[] codes = classes.codes;
         ThreadLocal<Tiles.Scratch> scratch = ThreadLocal.withInitial(tiles::scratch);
         Parallel.forEach(nb, bi -> {
@@ -284,6 +301,10 @@ public final class Silhouette {
                 }
             }
             for (int i = 0; i < ni; i++) out[i0 + i] = sample(sums, i * k, codes[i0 + i], classes.sizes);
+            // Counting under the lock keeps the reported fractions in increasing order.
+            synchronized (progress) {
+                progress.accept(blocksDone.incrementAndGet() / (double) nb);
+            }
         });
     }
 
@@ -328,6 +349,7 @@ public final class Silhouette {
             final double[][] rows = new double[block][d];
             final double[][] colsT = new double[d][block];
             final double[][] g = new double[block][block];
+            final double[] row = new double[d];
         }
 
         Scratch scratch() {
@@ -346,10 +368,9 @@ public final class Silhouette {
         double[][] distances(int bi, int bj, Scratch s) {
             int i0 = bi * block, j0 = bj * block, ni = size(bi), nj = size(bj);
             for (int i = 0; i < ni; i++) view.row(i0 + i, s.rows[i]);
-            double[] tmp = new double[d];
             for (int j = 0; j < nj; j++) {
-                view.row(j0 + j, tmp);
-                for (int c = 0; c < d; c++) s.colsT[c][j] = tmp[c];
+                view.row(j0 + j, s.row);
+                for (int c = 0; c < d; c++) s.colsT[c][j] = s.row[c];
             }
             for (int i = 0; i < ni; i++) Arrays.fill(s.g[i], 0, nj, 0);
             for (int k0 = 0; k0 < d; k0 += INNER_CHUNK) {

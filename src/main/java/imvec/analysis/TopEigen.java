@@ -15,6 +15,7 @@ final class TopEigen {
     /** Above this size a full decomposition in Hipparchus takes minutes, so it is no fallback. */
     static final int EXACT_LIMIT = 2500;
     private static final double TOLERANCE = 1e-12;
+    private static final int QUICK_ITERATIONS = 100;
 
     /** Eigenvalues in decreasing order and their unit eigenvectors, one per row. */
     record Pairs(double[] values, double[][] vectors, String method) {
@@ -27,18 +28,23 @@ final class TopEigen {
         void apply(double[][] q, double[][] out);
     }
 
-    static Pairs of(double[][] s, int k, boolean exact, long seed) {
+    /**
+     * Subspace iteration first, since PCA usually wants a few components of a fast-decaying
+     * spectrum; when the spectrum is flat it converges slowly, so where a full decomposition is
+     * affordable it gets {@value #QUICK_ITERATIONS} iterations before falling back to one.
+     * Returns null if a matrix too large for the fallback did not converge.
+     */
+    static Pairs of(double[][] s, int k, long seed) {
         int n = s.length;
-        if (exact || n <= SMALL || k > n / 4) return exact(s, k);
-        Pairs p = iterate(dense(s), k, seed, 500);
+        if (n <= SMALL || k >= n / 8) return exact(s, k);
+        Pairs p = iterate(dense(s), k, seed, n <= EXACT_LIMIT ? QUICK_ITERATIONS : 2000);
         if (p != null) return p;
-        if (n <= EXACT_LIMIT) return exact(s, k);
-        throw new IllegalStateException("subspace iteration did not converge on a " + n + "×" + n + " matrix");
+        return n <= EXACT_LIMIT ? exact(s, k) : null;
     }
 
     /** Full decomposition in Hipparchus, keeping the top k. */
     static Pairs exact(double[][] s, int k) {
-        var e = new EigenDecompositionSymmetric(new Array2DRowRealMatrix(s, false));
+        var e = new EigenDecompositionSymmetric(new Array2DRowRealMatrix(symmetrized(s), false));
         double[] all = e.getEigenvalues();
         Integer[] order = IntStream.range(0, all.length).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.comparingDouble((Integer i) -> all[i]).reversed());
@@ -49,6 +55,21 @@ final class TopEigen {
             vectors[i] = e.getEigenvector(order[i]).toArray();
         }
         return new Pairs(values, vectors, "full symmetric eigendecomposition");
+    }
+
+    /** Hipparchus rejects a matrix whose mirror entries differ at all, even by rounding. */
+    private static double[][] symmetrized(double[][] s) {
+        int n = s.length;
+        double[][] out = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            out[i][i] = s[i][i];
+            for (int j = 0; j < i; j++) {
+                double v = 0.5 * (s[i][j] + s[j][i]);
+                out[i][j] = v;
+                out[j][i] = v;
+            }
+        }
+        return out;
     }
 
     /**

@@ -73,6 +73,19 @@ class SilhouetteTest {
     }
 
     @Test
+    void progressRisesToOneInBothModes() {
+        Fixtures.Case c = Fixtures.cases().filter(k -> k.name().equals("tiles")).findFirst().orElseThrow();
+        for (long budget : new long[]{Long.MAX_VALUE, 0}) {
+            List<Double> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Silhouette.builder().optBlock(100).optSymmetricBudget(budget).optProgress(seen::add).build()
+                    .compute(c.x(), c.labels());
+            assertThat(seen).hasSize(7).isSortedAccordingTo(Double::compare);
+            assertThat(seen.get(0)).isPositive();
+            assertThat(seen.get(6)).isCloseTo(1.0, within(1e-12));
+        }
+    }
+
+    @Test
     void aRowAloneInItsClassScoresZero() {
         Fixtures.Case c = Fixtures.cases().filter(k -> k.name().equals("singleton")).findFirst().orElseThrow();
         Silhouette.Result r = Silhouette.builder().build().compute(c.x(), c.labels());
