@@ -57,6 +57,11 @@ ensure_build() {
   fi
   ensure_maven || return 1
   say "building (first use or sources changed)…"
-  (cd "$IMVEC_ROOT" && JAVA_HOME="$1" MAVEN_OPTS="$(jvm_flags "$1") ${MAVEN_OPTS:-}" mvn -B -q -ntp -Dstyle.color=never package -DskipTests >&2) || { say "build failed"; return 1; }
+  local log="$IMVEC_ROOT/target/build.log"
+  mkdir -p "$IMVEC_ROOT/target"
+  if ! (cd "$IMVEC_ROOT" && JAVA_HOME="$1" MAVEN_OPTS="$(jvm_flags "$1") ${MAVEN_OPTS:-}" \
+        mvn -B -q -ntp package -DskipTests >"$log" 2>&1); then
+    cat "$log" >&2; say "build failed (log: $log)"; return 1
+  fi
   touch "$stamp"
 }

@@ -65,19 +65,15 @@ public final class PcaReport {
         int[][] pairs = k >= 3 ? new int[][]{{0, 1}, {0, 2}, {1, 2}} : k == 2 ? new int[][]{{0, 1}} : new int[0][];
         for (int[] p : pairs) {
             String name = k == 2 ? "pca" : "pca-pc" + (p[0] + 1) + "-pc" + (p[1] + 1);
-            double[] x = column(r.coordinates(), p[0]), y = column(r.coordinates(), p[1]);
-            String title = "PCA of " + m.source();
-            String xl = String.format("PC%d (%.1f%%)", p[0] + 1, 100 * r.explainedVarianceRatio()[p[0]]);
-            String yl = String.format("PC%d (%.1f%%)", p[1] + 1, 100 * r.explainedVarianceRatio()[p[1]]);
-            // TODO(plots): ScatterPlot lands with the analysis branch; until then no figure is drawn.
+            double[][] xy = new double[m.n()][];
+            for (int i = 0; i < xy.length; i++) xy[i] = new double[]{r.coordinates()[i][p[0]], r.coordinates()[i][p[1]]};
+            String xl = String.format(java.util.Locale.ROOT, "PC%d (%.1f%%)", p[0] + 1, 100 * r.explainedVarianceRatio()[p[0]]);
+            String yl = String.format(java.util.Locale.ROOT, "PC%d (%.1f%%)", p[1] + 1, 100 * r.explainedVarianceRatio()[p[1]]);
+            List<Path> saved = ScatterPlot.builder().setTitle("PCA of " + m.source()).optAxisLabels(xl, yl)
+                    .optClassNames(m.classes()).build().save(outDir.resolve(name), xy, m.labels());
+            saved.forEach(f -> files.add(f.toString()));
         }
         return files;
-    }
-
-    private static double[] column(double[][] a, int c) {
-        double[] out = new double[a.length];
-        for (int i = 0; i < a.length; i++) out[i] = a[i][c];
-        return out;
     }
 
     static float[][] toFloat(double[][] a) {
