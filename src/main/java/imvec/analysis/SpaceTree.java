@@ -8,9 +8,11 @@ import java.util.Arrays;
  * {@link #LEAF_CAPACITY} points, whose interactions are computed exactly.
  *
  * <p>The tree is rebuilt every iteration into arrays that are kept between builds, so an
- * optimisation allocates nothing per iteration. For the force pass the cells are packed into one
- * array of {@code dims + 3} doubles each (centre of mass, squared width, point count, child or
- * leaf link), so a visit touches one cache line.
+ * optimisation allocates nothing per iteration. For the force pass the non-empty cells are laid
+ * out again in depth-first order, {@code dims + 4} doubles each (centre of mass, squared width,
+ * point count, skip, first leaf point): a cell's first child is the next cell and {@code skip}
+ * jumps past its subtree, so a traversal is a forward scan without a stack, and the points of
+ * each leaf sit side by side in a copy of the positions.
  */
 final class SpaceTree {
     static final int LEAF_CAPACITY = 4;
@@ -31,16 +33,23 @@ final class SpaceTree {
     private double[] sum;
     private double[] centre;
     private double[] half;
-    /** Per cell: com[0..dims), width², count, link (child index ≥ 0, or −1 − first leaf point). */
+    /** Per laid-out cell: com[0..dims), width², count, skip, first leaf point (−1 for inner cells). */
     private double[] packed;
+    private int nodes;
+    private int placed;
+    /** Positions in leaf order, and where each point went in it. */
+    private final double[] sortedY;
+    private final int[] position;
 
     SpaceTree(int n, int dims) {
         this.n = n;
         this.dims = dims;
         this.fanout = 1 << dims;
-        this.stride = dims + 3;
+        this.stride = dims + 4;
         this.next = new int[n];
         this.order = new int[n];
+        this.sortedY = new double[n * dims];
+        this.position = new int[n];
         allocate(Math.max(16, 2 * n));
     }
 
@@ -96,8 +105,10 @@ final class SpaceTree {
         half[root] = extent / 2 * (1 + 1e-9) + 1e-12;
         for (int k = 0; k < dims; k++) centre[k] = (lo[k] + hi[k]) / 2;
         for (int i = 0; i < n; i++) insert(y, i);
-        pack();
-        leafOrder();
+        if (packed.length < firstChild.length * stride) packed = new double[firstChild.length * stride];
+        nodes = 0;
+        placed = 0;
+        layout(y, 0);
     }
 
     private int newCell() {
@@ -164,37 +175,30 @@ final class SpaceTree {
         leafSize[c] = 0;
     }
 
-    private void pack() {
-        if (packed.length < cells * stride) packed = new double[firstChild.length * stride];
-        for (int c = 0; c < cells; c++) {
-            int b = c * stride;
-            int m = count[c];
-            for (int k = 0; k < dims; k++) packed[b + k] = m > 0 ? sum[c * dims + k] / m : 0;
-            double width = 2 * half[c];
-            packed[b + dims] = width * width;
-            packed[b + dims + 1] = m;
-            packed[b + dims + 2] = firstChild[c] >= 0 ? firstChild[c] : -1 - leafHead[c];
-        }
-    }
-
-    private void leafOrder() {
-        int[] stack = new int[MAX_DEPTH * fanout + fanout + 1];
-        int sp = 0, out = 0;
-        stack[sp++] = 0;
-        while (sp > 0) {
-            int c = stack[--sp];
-            if (count[c] == 0) continue;
-            if (firstChild[c] >= 0) {
-                for (int ch = fanout - 1; ch >= 0; ch--) stack[sp++] = firstChild[c] + ch;
-            } else {
-                for (int p = leafHead[c]; p >= 0; p = next[p]) order[out++] = p;
+    /** Writes cell c and its non-empty subtree in depth-first order (depth ≤ {@link #MAX_DEPTH}). */
+    private void layout(double[] y, int c) {
+        int me = nodes++;
+        int b = me * stride;
+        int m = count[c];
+        for (int k = 0; k < dims; k++) packed[b + k] = sum[c * dims + k] / m;
+        double width = 2 * half[c];
+        packed[b + dims] = width * width;
+        packed[b + dims + 1] = m;
+        if (firstChild[c] < 0) {
+            packed[b + dims + 3] = placed;
+            for (int p = leafHead[c]; p >= 0; p = next[p]) {
+                order[placed] = p;
+                position[p] = placed;
+                System.arraycopy(y, p * dims, sortedY, placed * dims, dims);
+                placed++;
+            }
+        } else {
+            packed[b + dims + 3] = -1;
+            for (int ch = firstChild[c]; ch < firstChild[c] + fanout; ch++) {
+                if (count[ch] > 0) layout(y, ch);
             }
         }
-    }
-
-    /** A traversal stack deep enough for this tree. */
-    int[] newStack() {
-        return new int[MAX_DEPTH * fanout + fanout + 1];
+        packed[b + dims + 2] = nodes;
     }
 
     /**
@@ -202,42 +206,45 @@ final class SpaceTree {
      * and returns Σ_j w_ij, with w = 1/(1+d²), summarising a cell by its centre of mass when its
      * width is below theta times its distance.
      */
-    double repulsion(double[] y, int i, double theta2, double[] force, int off, int[] stack) {
-        return dims == 2 ? repulsion2(y, i, theta2, force, off, stack) : repulsion3(y, i, theta2, force, off, stack);
+    double repulsion(int i, double theta2, double[] force, int off) {
+        return dims == 2 ? repulsion2(i, theta2, force, off) : repulsion3(i, theta2, force, off);
     }
 
-    private double repulsion2(double[] y, int i, double theta2, double[] force, int off, int[] stack) {
-        final double[] t = packed;
-        final double px = y[2 * i], py = y[2 * i + 1];
+    private double repulsion2(int i, double theta2, double[] force, int off) {
+        final double[] t = packed, ys = sortedY;
+        final int self = position[i], end = nodes;
+        final double px = ys[2 * self], py = ys[2 * self + 1];
         double z = 0, fx = 0, fy = 0;
-        int sp = 0;
-        stack[sp++] = 0;
-        while (sp > 0) {
-            int b = stack[--sp] * 5;
-            double dx = px - t[b], dy = py - t[b + 1];
-            double d2 = dx * dx + dy * dy;
-            int link = (int) t[b + 4];
-            if (link < 0) {
-                for (int j = -1 - link; j >= 0; j = next[j]) {
-                    if (j == i) continue;
-                    double ex = px - y[2 * j], ey = py - y[2 * j + 1];
+        int c = 0;
+        while (c < end) {
+            int b = c * 6;
+            int leaf = (int) t[b + 5];
+            if (leaf >= 0) {
+                int last = leaf + (int) t[b + 3];
+                for (int j = leaf; j < last; j++) {
+                    if (j == self) continue;
+                    double ex = px - ys[2 * j], ey = py - ys[2 * j + 1];
                     double w = 1 / (1 + ex * ex + ey * ey);
                     z += w;
                     w *= w;
                     fx += w * ex;
                     fy += w * ey;
                 }
-            } else if (t[b + 2] < theta2 * d2) {
+                c = (int) t[b + 4];
+                continue;
+            }
+            double dx = px - t[b], dy = py - t[b + 1];
+            double d2 = dx * dx + dy * dy;
+            if (t[b + 2] < theta2 * d2) {
                 double w = 1 / (1 + d2);
                 double m = t[b + 3] * w;
                 z += m;
                 m *= w;
                 fx += m * dx;
                 fy += m * dy;
+                c = (int) t[b + 4];
             } else {
-                for (int ch = link; ch < link + 4; ch++) {
-                    if (t[ch * 5 + 3] > 0) stack[sp++] = ch;
-                }
+                c++;
             }
         }
         force[off] = fx;
@@ -245,21 +252,20 @@ final class SpaceTree {
         return z;
     }
 
-    private double repulsion3(double[] y, int i, double theta2, double[] force, int off, int[] stack) {
-        final double[] t = packed;
-        final double px = y[3 * i], py = y[3 * i + 1], pz = y[3 * i + 2];
+    private double repulsion3(int i, double theta2, double[] force, int off) {
+        final double[] t = packed, ys = sortedY;
+        final int self = position[i], end = nodes;
+        final double px = ys[3 * self], py = ys[3 * self + 1], pz = ys[3 * self + 2];
         double z = 0, fx = 0, fy = 0, fz = 0;
-        int sp = 0;
-        stack[sp++] = 0;
-        while (sp > 0) {
-            int b = stack[--sp] * 6;
-            double dx = px - t[b], dy = py - t[b + 1], dz = pz - t[b + 2];
-            double d2 = dx * dx + dy * dy + dz * dz;
-            int link = (int) t[b + 5];
-            if (link < 0) {
-                for (int j = -1 - link; j >= 0; j = next[j]) {
-                    if (j == i) continue;
-                    double ex = px - y[3 * j], ey = py - y[3 * j + 1], ez = pz - y[3 * j + 2];
+        int c = 0;
+        while (c < end) {
+            int b = c * 7;
+            int leaf = (int) t[b + 6];
+            if (leaf >= 0) {
+                int last = leaf + (int) t[b + 4];
+                for (int j = leaf; j < last; j++) {
+                    if (j == self) continue;
+                    double ex = px - ys[3 * j], ey = py - ys[3 * j + 1], ez = pz - ys[3 * j + 2];
                     double w = 1 / (1 + ex * ex + ey * ey + ez * ez);
                     z += w;
                     w *= w;
@@ -267,7 +273,12 @@ final class SpaceTree {
                     fy += w * ey;
                     fz += w * ez;
                 }
-            } else if (t[b + 3] < theta2 * d2) {
+                c = (int) t[b + 5];
+                continue;
+            }
+            double dx = px - t[b], dy = py - t[b + 1], dz = pz - t[b + 2];
+            double d2 = dx * dx + dy * dy + dz * dz;
+            if (t[b + 3] < theta2 * d2) {
                 double w = 1 / (1 + d2);
                 double m = t[b + 4] * w;
                 z += m;
@@ -275,10 +286,9 @@ final class SpaceTree {
                 fx += m * dx;
                 fy += m * dy;
                 fz += m * dz;
+                c = (int) t[b + 5];
             } else {
-                for (int ch = link; ch < link + 8; ch++) {
-                    if (t[ch * 6 + 4] > 0) stack[sp++] = ch;
-                }
+                c++;
             }
         }
         force[off] = fx;

@@ -368,12 +368,11 @@ public final class Tsne {
             int blocks = blockZ.length;
             Parallel.forEach(blocks, b -> {
                 int from = b * BLOCK, to = Math.min(n, from + BLOCK);
-                int[] stack = tree != null ? tree.newStack() : null;
                 double zSum = 0, logSum = 0;
                 double theta2 = theta * theta;
                 for (int m = from; m < to; m++) {
                     int i = order != null ? order[m] : m;
-                    zSum += tree != null ? tree.repulsion(y, i, theta2, repulsive, i * dims, stack) : exactRepulsion(i);
+                    zSum += tree != null ? tree.repulsion(i, theta2, repulsive, i * dims) : exactRepulsion(i);
                     logSum += attraction(i, wantLog);
                 }
                 blockZ[b] = zSum;
