@@ -56,6 +56,7 @@ public final class Im2Vec {
     private final long seed;
     private final int threads;
     private final WeightInverse.Mode inverse;
+    private final double rcond;
     private final Consumer<EpochStats> listener;
 
     private Im2Vec(Builder b) {
@@ -68,6 +69,7 @@ public final class Im2Vec {
         this.seed = b.seed;
         this.threads = b.threads > 0 ? b.threads : Runtime.getRuntime().availableProcessors();
         this.inverse = b.inverse;
+        this.rcond = b.rcond;
         this.listener = b.listener;
     }
 
@@ -85,6 +87,7 @@ public final class Im2Vec {
         private long seed = 1;
         private int threads = 0;
         private WeightInverse.Mode inverse = WeightInverse.Mode.AUTO;
+        private double rcond = 0;
         private Consumer<EpochStats> listener = e -> { };
 
         private Builder() {
@@ -142,6 +145,13 @@ public final class Im2Vec {
         /** How W2 is inverted (default {@link WeightInverse.Mode#AUTO}). */
         public Builder optInverse(WeightInverse.Mode mode) {
             this.inverse = mode;
+            return this;
+        }
+
+        /** Relative cut-off for small singular values of W2 (default 0: the paper's plain inverse); see {@link WeightInverse#of(double[][], WeightInverse.Mode, double)}. */
+        public Builder optRcond(double rcond) {
+            if (!(rcond >= 0 && rcond < 1)) throw new UserError("--rcond must be in [0, 1), not " + rcond + ".");
+            this.rcond = rcond;
             return this;
         }
 
@@ -203,7 +213,7 @@ public final class Im2Vec {
         if (testX != null) check(testX, testY, testN, d, k, "test");
         // Decide the inverse before spending the epochs: a non-square exact request fails now.
         int h = hidden(k);
-        if (inverse == WeightInverse.Mode.EXACT && h != k) WeightInverse.of(new double[k][h], inverse);
+        if (inverse == WeightInverse.Mode.EXACT && (h != k || rcond > 0)) WeightInverse.of(new double[k][h], inverse, rcond);
         Net net = new Net(d, h, k, seed);
         ForkJoinPool pool = new ForkJoinPool(threads);
         try {
@@ -222,7 +232,7 @@ public final class Im2Vec {
             double trainAcc = pool.submit(() -> net.evaluate(x, y, n)).join().accuracy();
             double testAcc = stats.isEmpty() ? Double.NaN : stats.get(stats.size() - 1).testAccuracy();
             Weights w = net.weights();
-            WeightInverse.Result inv = WeightInverse.of(w.w2Matrix(), inverse);
+            WeightInverse.Result inv = WeightInverse.of(w.w2Matrix(), inverse, rcond);
             float[][] vectors = new float[k][];
             for (int c = 0; c < k; c++) {
                 double[] v = inv.classVector(c);

@@ -48,10 +48,26 @@ public final class WeightInverse {
     }
 
     public static Result of(double[][] w2, Mode mode) {
+        return of(w2, mode, 0);
+    }
+
+    /**
+     * With {@code rcond > 0}, singular values below {@code rcond} × the largest are treated as zero
+     * (numpy's {@code pinv(rcond=…)}): the pseudo-inverse of W2 truncated to its well-determined
+     * directions. Softmax ignores adding a constant to every logit, so nothing in training keeps W2's
+     * response to that direction away from zero; its tiny singular value then dominates every
+     * class vector of the exact inverse with one shared direction.
+     */
+    public static Result of(double[][] w2, Mode mode, double rcond) {
         int n = w2.length, h = w2[0].length;
         RealMatrix m = MatrixUtils.createRealMatrix(w2);
         SingularValueDecomposition svd = new SingularValueDecomposition(m);
         double cond = svd.getConditionNumber();
+        if (rcond > 0) {
+            if (mode == Mode.EXACT) throw new UserError("--rcond drops singular values, so it needs --inverse pinv or auto, not exact.");
+            if (!(rcond < 1)) throw new UserError("--rcond must be below 1, not " + rcond + ".");
+            return truncated(svd, rcond, cond);
+        }
         boolean square = n == h;
         if (mode == Mode.EXACT && !square) {
             throw new UserError("W2 is " + n + " × " + h + " (classes × hidden units), not square, so it has no inverse; "
@@ -68,5 +84,26 @@ public final class WeightInverse {
             return new Result(svd.getSolver().getInverse().getData(), PSEUDO_METHOD, cond);
         }
         return new Result(lu.getInverse().getData(), EXACT_METHOD, cond);
+    }
+
+    /** V Σ⁺ Uᵀ keeping singular values ≥ rcond · σ_max. */
+    private static Result truncated(SingularValueDecomposition svd, double rcond, double cond) {
+        double[] s = svd.getSingularValues();
+        RealMatrix u = svd.getU(), v = svd.getV();
+        int h = v.getRowDimension(), n = u.getRowDimension();
+        double[][] inv = new double[h][n];
+        int dropped = 0;
+        for (int k = 0; k < s.length; k++) {
+            if (s[k] < rcond * s[0] || s[k] == 0) {
+                dropped++;
+                continue;
+            }
+            for (int i = 0; i < h; i++) {
+                double vi = v.getEntry(i, k) / s[k];
+                for (int j = 0; j < n; j++) inv[i][j] += vi * u.getEntry(j, k);
+            }
+        }
+        return new Result(inv, PSEUDO_METHOD + " (rcond " + rcond + ", " + dropped + " of " + s.length
+                + " singular values dropped)", cond);
     }
 }

@@ -39,6 +39,9 @@ final class Im2VecCommand implements Callable<Integer> {
     @Option(names = "--inverse", defaultValue = "auto", description = "auto, exact or pinv: how W2 is inverted (default ${DEFAULT-VALUE}: exact when square).")
     String inverse;
 
+    @Option(names = "--rcond", defaultValue = "0", description = "Drop singular values of W2 below this fraction of the largest (default 0: plain inverse, as the paper).")
+    double rcond;
+
     @Option(names = "--superclass", description = "CIFAR-100 only: train on the fine classes of one superclass, or 'all' for each in turn.")
     String superclass;
 
@@ -88,7 +91,7 @@ final class Im2VecCommand implements Callable<Integer> {
     }
 
     private Map<String, Object> runOne(ImageSet train, ImageSet testSet, WeightInverse.Mode mode, Path dir, String group) throws Exception {
-        Im2Vec im2vec = Im2Vec.builder().optEpochs(epochs).optHidden(hidden).optInverse(mode).optLearningRate(lr)
+        Im2Vec im2vec = Im2Vec.builder().optEpochs(epochs).optHidden(hidden).optInverse(mode).optRcond(rcond).optLearningRate(lr)
                 .optMomentum(momentum).optWeightDecay(weightDecay).optBatchSize(batch).optSeed(seed).optThreads(threads)
                 .optListener(this::printEpoch).build();
         if (!common.json && group != null) System.out.println("Superclass " + group + ": " + train.classes());
@@ -111,6 +114,7 @@ final class Im2VecCommand implements Callable<Integer> {
         s.put("hidden", m.weights().hidden());
         s.put("classes", m.weights().classes());
         s.put("inverse", m.inverse().method());
+        s.put("rcond", rcond);
         s.put("w2_condition_number", m.inverse().conditionNumber());
         s.put("optimizer", Map.of("name", "sgd", "lr", lr, "momentum", momentum, "weight_decay", weightDecay, "batch", batch));
         s.put("epochs", epochs);

@@ -88,6 +88,39 @@ class WeightInverseTest {
     }
 
     @Test
+    void rcondDropsTheNearSingularDirectionLeavingAProjector() {
+        // W2 = A with its last singular value shrunk to 1e-6 of the largest.
+        double[][] a = random(6, 6, 8);
+        var svd = new org.hipparchus.linear.SingularValueDecomposition(org.hipparchus.linear.MatrixUtils.createRealMatrix(a));
+        double[] s = svd.getSingularValues().clone();
+        s[5] = s[0] * 1e-6;
+        double[][] w2 = svd.getU().multiply(org.hipparchus.linear.MatrixUtils.createRealDiagonalMatrix(s)).multiply(svd.getVT()).getData();
+        assertThat(WeightInverse.of(w2, WeightInverse.Mode.AUTO).classVector(0)).satisfies(v -> {
+            double norm = 0;
+            for (double x : v) norm += x * x;
+            assertThat(Math.sqrt(norm)).isGreaterThan(1e4); // the plain inverse blows up along the tiny direction
+        });
+        WeightInverse.Result r = WeightInverse.of(w2, WeightInverse.Mode.AUTO, 1e-3);
+        assertThat(r.method()).contains("1 of 6 singular values dropped");
+        // P = W2 · W2⁺ must be a symmetric idempotent matrix of rank 5 (trace 5).
+        double[][] p = new double[6][6];
+        for (int i = 0; i < 6; i++) for (int j = 0; j < 6; j++) for (int k = 0; k < 6; k++) p[i][j] += w2[i][k] * r.inverse()[k][j];
+        double trace = 0;
+        for (int i = 0; i < 6; i++) {
+            trace += p[i][i];
+            for (int j = 0; j < 6; j++) {
+                assertThat(p[i][j]).isCloseTo(p[j][i], within(1e-9));
+                double pp = 0;
+                for (int k = 0; k < 6; k++) pp += p[i][k] * p[k][j];
+                assertThat(pp).isCloseTo(p[i][j], within(1e-9));
+            }
+        }
+        assertThat(trace).isCloseTo(5, within(1e-9));
+        assertThatThrownBy(() -> WeightInverse.of(w2, WeightInverse.Mode.EXACT, 1e-3)).isInstanceOf(UserError.class)
+                .hasMessageContaining("--rcond");
+    }
+
+    @Test
     void exactInverseOfNonSquareOrSingularW2IsAClearError() {
         assertThatThrownBy(() -> WeightInverse.of(random(5, 7, 4), WeightInverse.Mode.EXACT))
                 .isInstanceOf(UserError.class).hasMessageContaining("not square").hasMessageContaining("pinv");
