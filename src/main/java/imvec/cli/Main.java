@@ -16,6 +16,7 @@ import java.io.PrintWriter;
         subcommands = {DemoCommand.class, TrainCommand.class, LayersCommand.class, ExtractCommand.class,
                 PcaCommand.class, SilhouetteCommand.class, BenchCommand.class,
                 TsneCommand.class,
+                Im2VecCommand.class, ConfusionCommand.class, CentroidsCommand.class, CosineCommand.class, RsaCommand.class,
                 
                 CommandLine.HelpCommand.class})
 public final class Main {
