@@ -86,12 +86,13 @@ public final class TwoVsTwo {
         long pairs = (long) k * (k - 1) / 2;
         List<Space> spaces = groups.stream().map(Space::new).toList();
         Space w = new Space(words);
+        int[] id = Permutations.identity(k);
         double[] acc = new double[g];
         long observed = 0;
         double[][] c = new double[k][k];
         for (int i = 0; i < g; i++) {
             Space sp = spaces.get(i);
-            long pass = Parallel.call(threads, () -> passes(words, w, sp, c, true));
+            long pass = Parallel.call(threads, () -> passes(words, w, id, sp, c, true));
             acc[i] = pass / (double) pairs;
             observed += pass;
         }
@@ -100,9 +101,8 @@ public final class TwoVsTwo {
             double[][][] s = scratch.get();
             int[] perm = Permutations.of(seed, idx, k);
             Permutations.relabel(words, perm, s[0]);
-            Space ws = w.permuted(perm);
             long total = 0;
-            for (Space sp : spaces) total += passes(s[0], ws, sp, s[1], false);
+            for (Space sp : spaces) total += passes(s[0], w, perm, sp, s[1], false);
             return total;
         }).toArray());
         int atLeast = 0;
@@ -116,44 +116,46 @@ public final class TwoVsTwo {
                 permutations == 0 ? Double.NaN : nullSum / permutations, seed);
     }
 
-    /** A similarity matrix with its row sums and row sums of squares. */
+    /**
+     * A similarity matrix with, for every ordered pair (a, b), the sum of row a over the columns
+     * other than a and b, and 1/√(nΣx² − (Σx)²) over the same columns (0 for a flat row): all
+     * that a Pearson correlation with that shortened row needs besides the cross products.
+     */
     private static final class Space {
         final double[][] m;
-        final double[] sum;
-        final double[] squares;
+        final double[][] keptSum;
+        final double[][] inverseSpread;
 
         Space(double[][] m) {
-            this(m, new double[m.length], new double[m.length]);
-            for (int a = 0; a < m.length; a++) {
+            int k = m.length;
+            double n = k - 2;
+            this.m = m;
+            this.keptSum = new double[k][k];
+            this.inverseSpread = new double[k][k];
+            for (int a = 0; a < k; a++) {
+                double[] row = m[a];
                 double s = 0, q = 0;
-                for (double v : m[a]) {
+                for (double v : row) {
                     s += v;
                     q += v * v;
                 }
-                sum[a] = s;
-                squares[a] = q;
+                double maa = row[a];
+                for (int b = 0; b < k; b++) {
+                    double mab = b == a ? 0 : row[b];
+                    double ks = s - maa - mab, kq = q - maa * maa - mab * mab;
+                    double spread = n * kq - ks * ks;
+                    keptSum[a][b] = ks;
+                    inverseSpread[a][b] = spread > 0 ? 1 / Math.sqrt(spread) : 0;
+                }
             }
-        }
-
-        private Space(double[][] m, double[] sum, double[] squares) {
-            this.m = m;
-            this.sum = sum;
-            this.squares = squares;
-        }
-
-        /** Row statistics after relabelling (a row's sum does not depend on its column order). */
-        Space permuted(int[] p) {
-            double[] s = new double[p.length], q = new double[p.length];
-            for (int a = 0; a < p.length; a++) {
-                s[a] = sum[p[a]];
-                q[a] = squares[p[a]];
-            }
-            return new Space(null, s, q);
         }
     }
 
-    /** Passing pairs of (W, I) where {@code wm} is W's matrix and {@code ws} its row statistics. */
-    private static long passes(double[][] wm, Space ws, Space is, double[][] c, boolean parallel) {
+    /**
+     * Passing pairs when W is relabelled by {@code p}: {@code wm} holds the relabelled matrix
+     * (wm[a][b] = W[p[a]][p[b]]) and W's kept sums are looked up through {@code p}.
+     */
+    private static long passes(double[][] wm, Space w, int[] p, Space is, double[][] c, boolean parallel) {
         int k = wm.length;
         product(wm, is.m, c, parallel);
         double[][] im = is.m;
@@ -161,32 +163,26 @@ public final class TwoVsTwo {
         long pass = 0;
         for (int a = 0; a < k; a++) {
             double[] wa = wm[a], ia = im[a], ca = c[a];
+            double[] wSumA = w.keptSum[p[a]], wInvA = w.inverseSpread[p[a]];
+            double[] iSumA = is.keptSum[a], iInvA = is.inverseSpread[a];
             double waa = wa[a], iaa = ia[a];
             for (int b = a + 1; b < k; b++) {
                 double[] wb = wm[b], ib = im[b], cb = c[b];
+                int pa = p[a], pb = p[b];
                 double wab = wa[b], wba = wb[a], wbb = wb[b];
                 double iab = ia[b], iba = ib[a], ibb = ib[b];
-                // Sums over the kept columns of each of the four rows.
-                double sxa = ws.sum[a] - waa - wab, qxa = ws.squares[a] - waa * waa - wab * wab;
-                double sxb = ws.sum[b] - wba - wbb, qxb = ws.squares[b] - wba * wba - wbb * wbb;
-                double sya = is.sum[a] - iaa - iab, qya = is.squares[a] - iaa * iaa - iab * iab;
-                double syb = is.sum[b] - iba - ibb, qyb = is.squares[b] - iba * iba - ibb * ibb;
-                double vxa = n * qxa - sxa * sxa, vxb = n * qxb - sxb * sxb;
-                double vya = n * qya - sya * sya, vyb = n * qyb - syb * syb;
-                double raa = corr(n, ca[a] - waa * iaa - wab * iab, sxa, sya, vxa, vya);
-                double rbb = corr(n, cb[b] - wba * iba - wbb * ibb, sxb, syb, vxb, vyb);
-                double rab = corr(n, ca[b] - waa * iba - wab * ibb, sxa, syb, vxa, vyb);
-                double rba = corr(n, cb[a] - wba * iaa - wbb * iab, sxb, sya, vxb, vya);
+                double sxa = wSumA[pb], gxa = wInvA[pb];
+                double sxb = w.keptSum[pb][pa], gxb = w.inverseSpread[pb][pa];
+                double sya = iSumA[b], gya = iInvA[b];
+                double syb = is.keptSum[b][a], gyb = is.inverseSpread[b][a];
+                double raa = (n * (ca[a] - waa * iaa - wab * iab) - sxa * sya) * gxa * gya;
+                double rbb = (n * (cb[b] - wba * iba - wbb * ibb) - sxb * syb) * gxb * gyb;
+                double rab = (n * (ca[b] - waa * iba - wab * ibb) - sxa * syb) * gxa * gyb;
+                double rba = (n * (cb[a] - wba * iaa - wbb * iab) - sxb * sya) * gxb * gya;
                 if (raa + rbb > rab + rba) pass++;
             }
         }
         return pass;
-    }
-
-    /** Pearson r from n, Σxy, Σx, Σy and the scaled variances nΣx² − (Σx)²; 0 for a flat vector. */
-    private static double corr(double n, double sxy, double sx, double sy, double vx, double vy) {
-        double den = vx * vy;
-        return den > 0 ? (n * sxy - sx * sy) / Math.sqrt(den) : 0;
     }
 
     /**
