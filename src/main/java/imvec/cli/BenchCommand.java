@@ -18,7 +18,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Measure speed on this machine.",
-        subcommands = {BenchCommand.Extract.class, BenchCommand.Train.class, BenchCommand.Tsne.class})
+        subcommands = {BenchCommand.Extract.class, BenchCommand.Train.class, BenchCommand.Tsne.class,
+                BenchCommand.Semantics.class})
 final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -154,6 +155,39 @@ final class BenchCommand implements Callable<Integer> {
         private static void print(imvec.report.TsneBench.Side s) {
             System.out.printf(Locale.ROOT, "  %-22s %8.1f s wall, %8.1f s CPU  KL %.4f (Barnes-Hut estimate)  load before: %s%n",
                     s.name(), s.seconds(), s.cpuSeconds(), s.kl(), s.loadBefore());
+        }
+    }
+
+    @Command(name = "semantics", description = "Seconds for the 2-vs-2 and RSA permutation tests: by default 166 concepts × 1000 permutations and 1000 concepts × 100.")
+    static final class Semantics implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--concepts", split = ",", defaultValue = "166,1000", description = "Concept counts (default ${DEFAULT-VALUE}).")
+        List<Integer> concepts;
+
+        @Option(names = "--permutations", split = ",", defaultValue = "1000,100", description = "Permutations, one per concept count (default ${DEFAULT-VALUE}).")
+        List<Integer> permutations;
+
+        @Option(names = "--threads", defaultValue = "0", description = "Worker threads, 0 for all cores (default ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Override
+        public Integer call() {
+            if (concepts.size() != permutations.size()) {
+                throw new imvec.util.UserError("give one --permutations value per --concepts value.");
+            }
+            List<imvec.analysis.SemanticsBench.Result> results = new java.util.ArrayList<>();
+            for (int i = 0; i < concepts.size(); i++) {
+                imvec.analysis.SemanticsBench.Result r = imvec.analysis.SemanticsBench.run(concepts.get(i), permutations.get(i), 768, 1, threads);
+                results.add(r);
+                if (!common.json) {
+                    System.out.printf(Locale.ROOT, "%4d concepts × %4d permutations on %d threads: 2-vs-2 %.2f s wall, %.2f s CPU (acc %.3f), RSA %.2f s, similarity matrices %.2f s%n",
+                            r.concepts(), r.permutations(), r.threads(), r.twoVsTwoSeconds(), r.twoVsTwoCpuSeconds(), r.twoVsTwo(), r.rsaSeconds(), r.similaritySeconds());
+                }
+            }
+            if (common.json) common.printJson(java.util.Map.of("cores", Runtime.getRuntime().availableProcessors(), "results", results));
+            return 0;
         }
     }
 }

@@ -18,6 +18,7 @@ import java.io.PrintWriter;
                 TsneCommand.class,
                 Im2VecCommand.class, ConfusionCommand.class, CentroidsCommand.class, CosineCommand.class, RsaCommand.class,
                 
+                SemanticsCommand.class, WordsCommand.class, SemanticsPlotCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
