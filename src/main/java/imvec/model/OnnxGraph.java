@@ -192,6 +192,11 @@ final class OnnxGraph {
         return model.toBuilder().setGraph(graph).build().toByteArray();
     }
 
+    /** The parsed model, for importing its nodes. */
+    ModelProto proto() {
+        return model;
+    }
+
     /** The model exactly as parsed, serialised again. */
     byte[] serialise() {
         return model.toByteArray();
