@@ -246,7 +246,7 @@ class OnnxImportTest {
     }
 
     /** Conv → BatchNorm → Relu → GlobalAveragePool → Flatten → Gemm (transB) → Softmax. */
-    private static Case classifierHead() {
+    static Case classifierHead() {
         List<Object> items = new ArrayList<>(conv("x", "c", 3, 4, 3, 1, "pads", ints(1, 1, 1, 1), true));
         items.addAll(batchNorm("c", "bn", 3));
         items.add(node("Relu", "bn", "r"));
@@ -297,6 +297,11 @@ class OnnxImportTest {
     // ---- protobuf helpers -----------------------------------------------------------------
 
     private Path write(String name, GraphProto.Builder graph) {
+        return writeModel(dir, name, graph);
+    }
+
+    /** The graph with input x of shape {@link #X} (batch open), opset 13, written to {@code dir/name}. */
+    static Path writeModel(Path dir, String name, GraphProto.Builder graph) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
         for (int i = 1; i < X.length; i++) shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(X[i]));
