@@ -11,7 +11,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,9 +78,16 @@ public final class ImportedBlock extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow();
+        Map<String, NDArray> values = evaluate(store, inputs.singletonOrThrow(), training);
+        NDList out = new NDList(outputs.size());
+        for (String name : outputs) out.add(values.get(name));
+        return out;
+    }
+
+    /** Every tensor the imported nodes compute from {@code x}, by name (the start tensor included). */
+    Map<String, NDArray> evaluate(ParameterStore store, NDArray x, boolean training) {
         Device device = x.getDevice();
-        Map<String, NDArray> values = new HashMap<>();
+        Map<String, NDArray> values = new LinkedHashMap<>();
         values.put(input, x);
         for (Step step : steps) {
             NDArray[] in = new NDArray[step.inputs().length];
@@ -94,8 +100,13 @@ public final class ImportedBlock extends AbstractBlock {
             }
             values.put(step.output(), step.kernel().apply(in));
         }
-        NDList out = new NDList(outputs.size());
-        for (String name : outputs) out.add(values.get(name));
+        return values;
+    }
+
+    /** Op type of each tensor the imported nodes compute, in run order. */
+    Map<String, String> computedTensors() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Step s : steps) out.put(s.output(), s.opType());
         return out;
     }
 

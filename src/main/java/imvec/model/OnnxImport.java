@@ -89,9 +89,14 @@ public final class OnnxImport {
 
     /** Tensors computed, directly or not, from {@code from}. */
     private Set<String> downstreamTensors() {
+        return downstream(proto, from);
+    }
+
+    /** Tensors of {@code graph} computed, directly or not, from {@code from} (which is included). */
+    static Set<String> downstream(GraphProto graph, String from) {
         Set<String> reached = new HashSet<>();
         reached.add(from);
-        for (NodeProto node : proto.getNodeList()) {
+        for (NodeProto node : graph.getNodeList()) {
             if (node.getInputList().stream().anyMatch(reached::contains)) {
                 node.getOutputList().stream().filter(o -> !o.isEmpty()).forEach(reached::add);
             }

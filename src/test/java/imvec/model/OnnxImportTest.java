@@ -192,15 +192,15 @@ class OnnxImportTest {
         return new Case(name, g, "x", List.of("y"));
     }
 
-    private static List<NodeProto> nodes(List<Object> items) {
+    static List<NodeProto> nodes(List<Object> items) {
         return items.stream().filter(NodeProto.class::isInstance).map(NodeProto.class::cast).toList();
     }
 
-    private static List<TensorProto> weights(List<Object> items) {
+    static List<TensorProto> weights(List<Object> items) {
         return items.stream().filter(TensorProto.class::isInstance).map(TensorProto.class::cast).toList();
     }
 
-    private static List<Object> conv(String in, String out, int filters, int channels, int k, int stride,
+    static List<Object> conv(String in, String out, int filters, int channels, int k, int stride,
                                      String padKey, Object padValue, boolean bias) {
         NodeProto.Builder n = NodeProto.newBuilder().setOpType("Conv").setName(out).addInput(in).addInput(out + "_w")
                 .addOutput(out).addAttribute(ints("strides", stride, stride)).addAttribute(ints("kernel_shape", k, k));
@@ -302,9 +302,13 @@ class OnnxImportTest {
 
     /** The graph with input x of shape {@link #X} (batch open), opset 13, written to {@code dir/name}. */
     static Path writeModel(Path dir, String name, GraphProto.Builder graph) {
+        return writeModel(dir, name, graph, X);
+    }
+
+    static Path writeModel(Path dir, String name, GraphProto.Builder graph, long[] inputShape) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
-        for (int i = 1; i < X.length; i++) shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(X[i]));
+        for (int i = 1; i < inputShape.length; i++) shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(inputShape[i]));
         ValueInfoProto x = ValueInfoProto.newBuilder().setName("x").setType(TypeProto.newBuilder()
                 .setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT).setShape(shape))).build();
         ModelProto m = ModelProto.newBuilder().setIrVersion(8).setProducerName("imvec-test")
@@ -317,15 +321,15 @@ class OnnxImportTest {
         }
     }
 
-    private static ValueInfoProto output(String name) {
+    static ValueInfoProto output(String name) {
         return ValueInfoProto.newBuilder().setName(name).build();
     }
 
-    private static NodeProto node(String op, String in, String out) {
+    static NodeProto node(String op, String in, String out) {
         return NodeProto.newBuilder().setOpType(op).setName(out).addInput(in).addOutput(out).build();
     }
 
-    private static AttributeProto.Builder ints(long... values) {
+    static AttributeProto.Builder ints(long... values) {
         AttributeProto.Builder a = AttributeProto.newBuilder().setType(AttributeProto.AttributeType.INTS);
         for (long v : values) a.addInts(v);
         return a;
@@ -335,7 +339,7 @@ class OnnxImportTest {
         return ints(values).setName(name).build();
     }
 
-    private static AttributeProto integer(String name, long value) {
+    static AttributeProto integer(String name, long value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
     }
 
@@ -348,7 +352,7 @@ class OnnxImportTest {
                 .setS(ByteString.copyFromUtf8(value)).build();
     }
 
-    private static TensorProto weight(String name, int seed, long... dims) {
+    static TensorProto weight(String name, int seed, long... dims) {
         long n = 1;
         for (long d : dims) n *= d;
         return tensor(name, values(seed, (int) n, 0.5f), dims);
