@@ -18,7 +18,7 @@ import java.io.PrintWriter;
                 TsneCommand.class,
                 Im2VecCommand.class, ConfusionCommand.class, CentroidsCommand.class, CosineCommand.class, RsaCommand.class,
                 ModelsCommand.class,
-                
+                ImportCheckCommand.class, FineTuneCommand.class,
                 SemanticsCommand.class, WordsCommand.class, SemanticsPlotCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {

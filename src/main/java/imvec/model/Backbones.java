@@ -16,6 +16,7 @@ public final class Backbones {
      */
     public static Backbone open(Path model, ModelCard card) {
         if (!Files.exists(model)) throw new UserError("model " + model + " does not exist.");
+        if (Files.isDirectory(model) && TunedBackbone.isTunedDirectory(model)) return TunedBackbone.load(model);
         if (Files.isDirectory(model)) return TrainedNet.load(model);
         return OnnxBackbone.open(model, card);
     }

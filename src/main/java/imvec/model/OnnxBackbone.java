@@ -126,6 +126,11 @@ public final class OnnxBackbone implements Backbone {
         return sha256;
     }
 
+    /** The parsed graph, for importing parts of it. */
+    OnnxGraph graph() {
+        return graph;
+    }
+
     public int intraOpThreads() {
         return threads;
     }

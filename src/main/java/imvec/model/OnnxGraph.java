@@ -225,6 +225,11 @@ final class OnnxGraph {
         return null;
     }
 
+    /** The parsed model, for importing its nodes. */
+    ModelProto proto() {
+        return model;
+    }
+
     /** The model exactly as parsed, serialised again. */
     byte[] serialise() {
         return model.toByteArray();

@@ -1,0 +1,49 @@
+package imvec.data;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/** The images of a set at chosen indices, e.g. a held-out split; {@code part} names it in the spec. */
+public record IndexedSubset(ImageSet base, int[] indices, String part) implements ImageSet {
+    /**
+     * Splits off every {@code k}-th image (indices k−1, 2k−1, …) as a test part and keeps the rest
+     * for training: deterministic, and every class of a class-sorted folder lands in both.
+     */
+    public static ImageSet[] holdout(ImageSet base, int k) {
+        int[] test = IntStream.range(0, base.size()).filter(i -> i % k == k - 1).toArray();
+        int[] train = IntStream.range(0, base.size()).filter(i -> i % k != k - 1).toArray();
+        return new ImageSet[] {new IndexedSubset(base, train, "train, every " + k + "th held out"),
+                new IndexedSubset(base, test, "every " + k + "th, held out")};
+    }
+
+    @Override
+    public String spec() {
+        return base.spec() + "[" + part + "]";
+    }
+
+    @Override
+    public int size() {
+        return indices.length;
+    }
+
+    @Override
+    public List<String> classes() {
+        return base.classes();
+    }
+
+    @Override
+    public int label(int index) {
+        return base.label(indices[index]);
+    }
+
+    @Override
+    public String id(int index) {
+        return base.id(indices[index]);
+    }
+
+    @Override
+    public Image read(int index) throws IOException {
+        return base.read(indices[index]);
+    }
+}
