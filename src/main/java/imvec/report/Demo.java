@@ -61,8 +61,10 @@ public final class Demo {
         Path modelDir = out.resolve("model");
         long t0 = System.nanoTime();
         boolean trained = !Files.isRegularFile(modelDir.resolve(TrainedNet.CARD_FILE));
-        if (trained) train(modelDir);
-        seconds.put("train", (System.nanoTime() - t0) / 1e9);
+        if (trained) {
+            train(modelDir);
+            seconds.put("train", (System.nanoTime() - t0) / 1e9);
+        }
 
         Path run = out.resolve("run");
         t0 = System.nanoTime();
@@ -80,7 +82,7 @@ public final class Demo {
         List<LayerRow> rows = analyse(run, manifest, infos);
         seconds.put("analyse", (System.nanoTime() - t0) / 1e9);
         Path report = out.resolve("report.html");
-        writeReport(report, manifest, accuracy, rows, seconds);
+        writeReport(report, manifest, accuracy, trained, rows, seconds);
         return new Result(report, modelDir, run, accuracy, trained, rows, seconds);
     }
 
@@ -120,7 +122,8 @@ public final class Demo {
         return rows;
     }
 
-    private void writeReport(Path file, Manifest m, double accuracy, List<LayerRow> rows, Map<String, Double> seconds) throws IOException {
+    private void writeReport(Path file, Manifest m, double accuracy, boolean trained, List<LayerRow> rows,
+                             Map<String, Double> seconds) throws IOException {
         HtmlReport r = new HtmlReport("imvec demo: what each layer of a Fashion-MNIST CNN sees");
         r.paragraph(String.format(Locale.ROOT, "A small CNN (fm-cnn) trained on the Fashion-MNIST training split reaches %.4f test accuracy. "
                 + "Below, every layer's activations on the %d test images: how well they separate the 10 classes "
@@ -138,6 +141,7 @@ public final class Demo {
         prov.put("imvec version", Version.get());
         prov.put("model", m.model().path());
         prov.put("model sha256", m.model().sha256());
+        if (!trained) prov.put("training", "reused the model an earlier demo run trained in this directory");
         prov.put("data", m.data().spec() + " (" + m.n() + " images)");
         prov.put("preprocessing", m.data().preprocess());
         prov.put("seed", seed);
