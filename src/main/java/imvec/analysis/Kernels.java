@@ -34,6 +34,27 @@ final class Kernels {
         }
     }
 
+    /** The single-precision form of {@link #multiplyAdd(double[][], double[][], double[][], int, int, int, int, int, int)}: twice the lanes per vector. */
+    static void multiplyAdd(float[][] a, float[][] t, float[][] g,
+                            int r0, int r1, int k0, int k1, int c0, int c1) {
+        for (int i = r0; i < r1; i++) {
+            float[] gi = g[i], ai = a[i];
+            int k = k0;
+            for (; k + 3 < k1; k += 4) {
+                float[] t0 = t[k], t1 = t[k + 1], t2 = t[k + 2], t3 = t[k + 3];
+                float x0 = ai[k], x1 = ai[k + 1], x2 = ai[k + 2], x3 = ai[k + 3];
+                for (int c = c0; c < c1; c++) {
+                    gi[c] += (x0 * t0[c] + x1 * t1[c]) + (x2 * t2[c] + x3 * t3[c]);
+                }
+            }
+            for (; k < k1; k++) {
+                float[] t0 = t[k];
+                float x = ai[k];
+                for (int c = c0; c < c1; c++) gi[c] += x * t0[c];
+            }
+        }
+    }
+
     /** {@code y[c0..c1) += s * x[c0..c1)}. */
     static void axpy(double s, double[] x, double[] y, int c0, int c1) {
         for (int c = c0; c < c1; c++) y[c] += s * x[c];

@@ -44,6 +44,8 @@ public final class Silhouette {
 
     private static final int BLOCK = 128;
     private static final int INNER_CHUNK = 256;
+    /** N²·D multiply-adds from which dot products run in single precision by default. */
+    static final double FLOAT_PRODUCTS_WORK = 1e11;
 
     private final Metric metric;
     private final List<String> classNames;
@@ -52,6 +54,7 @@ public final class Silhouette {
     private final int block;
     private final long symmetricBudget;
     private final DoubleConsumer progress;
+    private final Boolean floatProducts;
 
     private Silhouette(Builder b) {
         this.metric = b.metric;
@@ -61,6 +64,7 @@ public final class Silhouette {
         this.block = b.block;
         this.symmetricBudget = b.symmetricBudget;
         this.progress = b.progress;
+        this.floatProducts = b.floatProducts;
     }
 
     public static Builder builder() {
@@ -121,6 +125,7 @@ public final class Silhouette {
         private int block = BLOCK;
         private long symmetricBudget = Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 4);
         private DoubleConsumer progress = done -> { };
+        private Boolean floatProducts = null;
 
         private Builder() {
         }
@@ -170,6 +175,17 @@ public final class Silhouette {
          */
         Builder optSymmetricBudget(long bytes) {
             this.symmetricBudget = bytes;
+            return this;
+        }
+
+        /**
+         * Whether euclidean dot products run in single precision (on centred rows, summed in double
+         * every {@value #INNER_CHUNK} columns, with norms of the same float-rounded rows): about
+         * 1.4× faster and within 1e-6 of scikit-learn per row. Default: on when N²·D reaches
+         * {@value #FLOAT_PRODUCTS_WORK}, where the time matters. Cosine always uses double.
+         */
+        public Builder optFloatProducts(boolean on) {
+            this.floatProducts = on;
             return this;
         }
 
@@ -236,8 +252,11 @@ public final class Silhouette {
     }
 
     private double[] samples(float[][] x, Classes classes) {
-        Tiles tiles = new Tiles(x, metric, block);
         int n = x.length, k = classes.values.length;
+        // Cosine distances 1 − x·y of unit rows lose more to float rounding than sklearn's 1e-6 allows.
+        boolean single = metric == Metric.EUCLIDEAN
+                && (floatProducts != null ? floatProducts : (double) n * n * x[0].length >= FLOAT_PRODUCTS_WORK);
+        Tiles tiles = new Tiles(x, metric, block, single);
         double[] out = new double[n];
         if (2L * n * k * Double.BYTES <= symmetricBudget) symmetric(tiles, classes, out, progress);
         else rowByRow(tiles, classes, out, progress);
@@ -320,7 +339,7 @@ public final class Silhouette {
         return m == 0 ? 0 : (b - a) / m;
     }
 
-    /** Distances between blocks of rows, computed as blocked dot products in double. */
+    /** Distances between blocks of rows, computed as blocked dot products in double (or single) precision. */
     private static final class Tiles {
         final int n;
         final int d;
@@ -328,12 +347,14 @@ public final class Silhouette {
         private final Metric metric;
         private final RowView view;
         private final double[] squaredNorms;
+        private final boolean single;
 
-        Tiles(float[][] x, Metric metric, int block) {
+        Tiles(float[][] x, Metric metric, int block, boolean single) {
             this.n = x.length;
             this.d = x[0].length;
             this.block = block;
             this.metric = metric;
+            this.single = single;
             // Centring leaves euclidean distances unchanged and shrinks ‖x‖² relative to ‖x − y‖²,
             // which is what the squared-norm trick loses precision to.
             this.view = metric == Metric.EUCLIDEAN
@@ -341,13 +362,28 @@ public final class Silhouette {
                     : new RowView(x, Inputs.inverseNorms(x), null);
             this.squaredNorms = new double[n];
             if (metric == Metric.EUCLIDEAN) {
-                Parallel.forEach(n, r -> squaredNorms[r] = view.squaredNorm(r, new double[d]));
+                Parallel.forEach(n, r -> squaredNorms[r] = single ? singleSquaredNorm(r) : view.squaredNorm(r, new double[d]));
             }
         }
 
+        /** ‖x‖² of the row as rounded to float, so that norms and float dot products describe the same vectors. */
+        private double singleSquaredNorm(int r) {
+            double[] row = new double[d];
+            view.row(r, row);
+            double s = 0;
+            for (double v : row) {
+                double f = (float) v;
+                s += f * f;
+            }
+            return s;
+        }
+
         final class Scratch {
-            final double[][] rows = new double[block][d];
-            final double[][] colsT = new double[d][block];
+            final double[][] rows = single ? null : new double[block][d];
+            final double[][] colsT = single ? null : new double[d][block];
+            final float[][] rowsF = single ? new float[block][d] : null;
+            final float[][] colsTF = single ? new float[d][block] : null;
+            final float[][] gF = single ? new float[block][block] : null;
             final double[][] g = new double[block][block];
             final double[] row = new double[d];
         }
@@ -367,6 +403,42 @@ public final class Silhouette {
         /** Distances between row blocks bi and bj, in {@code s.g[0..ni)[0..nj)}. */
         double[][] distances(int bi, int bj, Scratch s) {
             int i0 = bi * block, j0 = bj * block, ni = size(bi), nj = size(bj);
+            if (single) {
+                singleProducts(i0, j0, ni, nj, s);
+            } else {
+                doubleProducts(i0, j0, ni, nj, s);
+            }
+            for (int i = 0; i < ni; i++) {
+                double[] gi = s.g[i];
+                for (int j = 0; j < nj; j++) gi[j] = distance(i0 + i, j0 + j, gi[j]);
+            }
+            return s.g;
+        }
+
+        /** Float products summed over {@value #INNER_CHUNK} columns at a time, then added up in double. */
+        private void singleProducts(int i0, int j0, int ni, int nj, Scratch s) {
+            for (int i = 0; i < ni; i++) {
+                view.row(i0 + i, s.row);
+                float[] r = s.rowsF[i];
+                for (int c = 0; c < d; c++) r[c] = (float) s.row[c];
+            }
+            for (int j = 0; j < nj; j++) {
+                view.row(j0 + j, s.row);
+                for (int c = 0; c < d; c++) s.colsTF[c][j] = (float) s.row[c];
+            }
+            for (int i = 0; i < ni; i++) Arrays.fill(s.g[i], 0, nj, 0);
+            for (int k0 = 0; k0 < d; k0 += INNER_CHUNK) {
+                for (int i = 0; i < ni; i++) Arrays.fill(s.gF[i], 0, nj, 0);
+                Kernels.multiplyAdd(s.rowsF, s.colsTF, s.gF, 0, ni, k0, Math.min(d, k0 + INNER_CHUNK), 0, nj);
+                for (int i = 0; i < ni; i++) {
+                    double[] gi = s.g[i];
+                    float[] fi = s.gF[i];
+                    for (int j = 0; j < nj; j++) gi[j] += fi[j];
+                }
+            }
+        }
+
+        private void doubleProducts(int i0, int j0, int ni, int nj, Scratch s) {
             for (int i = 0; i < ni; i++) view.row(i0 + i, s.rows[i]);
             for (int j = 0; j < nj; j++) {
                 view.row(j0 + j, s.row);
@@ -376,11 +448,6 @@ public final class Silhouette {
             for (int k0 = 0; k0 < d; k0 += INNER_CHUNK) {
                 Kernels.multiplyAdd(s.rows, s.colsT, s.g, 0, ni, k0, Math.min(d, k0 + INNER_CHUNK), 0, nj);
             }
-            for (int i = 0; i < ni; i++) {
-                double[] gi = s.g[i];
-                for (int j = 0; j < nj; j++) gi[j] = distance(i0 + i, j0 + j, gi[j]);
-            }
-            return s.g;
         }
 
         private double distance(int i, int j, double dot) {

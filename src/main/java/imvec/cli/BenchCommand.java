@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Measure speed on this machine.",
         subcommands = {BenchCommand.Extract.class, BenchCommand.Train.class, BenchCommand.Tsne.class,
-                BenchCommand.Semantics.class})
+                BenchCommand.Semantics.class, BenchCommand.SilhouetteBench.class})
 final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -188,6 +188,55 @@ final class BenchCommand implements Callable<Integer> {
             }
             if (common.json) common.printJson(java.util.Map.of("cores", Runtime.getRuntime().availableProcessors(), "results", results));
             return 0;
+        }
+    }
+
+    @Command(name = "silhouette", description = "Exact euclidean silhouette of raw pixel rows, beside scikit-learn's silhouette_score on the same rows.")
+    static final class SilhouetteBench implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--data", split = "\\+", defaultValue = "fashion-mnist:train+fashion-mnist:test",
+                description = "Dataset specs joined by + (default ${DEFAULT-VALUE}).")
+        List<String> data;
+
+        @Option(names = "--images", defaultValue = "70000", description = "Rows to score (default ${DEFAULT-VALUE}).")
+        int images;
+
+        @Option(names = "--sklearn", description = "Also run scikit-learn with this Python (e.g. /usr/bin/python3).")
+        java.nio.file.Path python;
+
+        @Option(names = "--sklearn-script", defaultValue = "scripts/bench/silhouette_sklearn.py", description = "The reference script (default ${DEFAULT-VALUE}).")
+        java.nio.file.Path script;
+
+        @Option(names = "--out", defaultValue = "target/bench-silhouette", description = "Where the rows for scikit-learn go (default ${DEFAULT-VALUE}).")
+        java.nio.file.Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            List<ImageSet> sets = new java.util.ArrayList<>();
+            for (String spec : data) sets.add(DataSpecs.open(spec, null));
+            imvec.report.SilhouetteBench.Result r;
+            try (ProgressBar bar = common.progress("silhouette")) {
+                r = imvec.report.SilhouetteBench.run(sets, images, out, python, script, f -> bar.update(Math.round(f * 1000), 1000));
+            }
+            if (common.json) {
+                common.printJson(r);
+                return 0;
+            }
+            System.out.printf(Locale.ROOT, "%s: %d rows x %d, %d cores%n", String.join(" + ", r.data()), r.n(), r.dims(), r.cores());
+            print(r.imvec());
+            if (r.sklearn() != null) {
+                print(r.sklearn());
+                System.out.printf(Locale.ROOT, "  imvec / scikit-learn: wall time %.3f, CPU time %.3f, score difference %.2e%n",
+                        r.timeRatio(), r.cpuRatio(), r.scoreDifference());
+            }
+            return 0;
+        }
+
+        private static void print(imvec.report.SilhouetteBench.Side s) {
+            System.out.printf(Locale.ROOT, "  %-22s %8.1f s wall, %8.1f s CPU  score %.9f  load before: %s%n",
+                    s.name(), s.seconds(), s.cpuSeconds(), s.score(), s.loadBefore());
         }
     }
 }

@@ -37,7 +37,7 @@ public final class TsneBench {
     public static Result run(ImageSet set, int n, int pcaDims, int iterations, Path outDir, Path python, Path script,
                              Tsne.Callback callback) throws IOException, InterruptedException {
         int rows = Math.min(n, set.size());
-        float[][] pixels = pixels(set, rows);
+        float[][] pixels = pixels(set, rows, 1 / 255f);
         float[][] x = toFloat(Pca.builder().optComponents(pcaDims).build().fit(pixels).coordinates());
         Files.createDirectories(outDir);
         List<String> files = new ArrayList<>();
@@ -79,7 +79,8 @@ public final class TsneBench {
                 j.get("kl_divergence").asDouble(), j.get("iterations").asInt(), load);
     }
 
-    private static float[][] pixels(ImageSet set, int rows) throws IOException {
+    /** The first {@code rows} images as flat pixel rows times {@code scale}; all images must share a size. */
+    static float[][] pixels(ImageSet set, int rows, float scale) throws IOException {
         float[][] x = new float[rows][];
         for (int i = 0; i < rows; i++) {
             Image im = set.read(i);
@@ -88,7 +89,7 @@ public final class TsneBench {
                 throw new UserError(set.spec() + " has images of different sizes; the t-SNE benchmark needs one size.");
             }
             x[i] = new float[px.length];
-            for (int c = 0; c < px.length; c++) x[i][c] = (px[c] & 0xFF) / 255f;
+            for (int c = 0; c < px.length; c++) x[i][c] = (px[c] & 0xFF) * scale;
         }
         return x;
     }

@@ -40,6 +40,18 @@ class SilhouetteTest {
         }
     }
 
+    /** Single-precision dot products (the euclidean default on large inputs) must still give sklearn's numbers to 1e-6. */
+    @ParameterizedTest
+    @MethodSource("cases")
+    void matchesScikitLearnWithFloatProducts(Fixtures.Case c) {
+        for (Metric metric : Metric.values()) {
+            assertMatches(c, metric, Silhouette.builder().optMetric(metric).optFloatProducts(true).build()
+                    .compute(c.x(), c.labels()));
+            assertMatches(c, metric, Silhouette.builder().optMetric(metric).optFloatProducts(true).optBlock(19)
+                    .optSymmetricBudget(0).build().compute(c.x(), c.labels()));
+        }
+    }
+
     private static void assertMatches(Fixtures.Case c, Metric metric, Silhouette.Result r) {
         float[] want = c.vector("sil_" + metric + "_samples");
         assertThat(r.samples()).hasSize(want.length);
