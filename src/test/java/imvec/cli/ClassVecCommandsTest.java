@@ -149,6 +149,15 @@ class ClassVecCommandsTest {
         assertThat(o.code()).as(o.err()).isZero();
         ClassVectors v = Word2VecText.read(temp.resolve("im/vectors.txt"));
         assertThat(v.names()).containsExactly("bear", "leopard", "lion", "tiger", "wolf");
+        // The saved W2 maps each written class vector to its one-hot (read back from the files, not from memory).
+        float[][] w2 = imvec.store.Npy.readMatrix(temp.resolve("im/w2.npy"));
+        for (int c = 0; c < 5; c++) {
+            for (int i = 0; i < 5; i++) {
+                double s = 0;
+                for (int h = 0; h < 5; h++) s += w2[i][h] * (double) v.vectors()[c][h];
+                assertThat(s).isCloseTo(i == c ? 1 : 0, org.assertj.core.api.Assertions.within(1e-3));
+            }
+        }
         assertThat(Files.readString(temp.resolve("im/im2vec.json"))).contains("\"inverse\" : \"inverse\"")
                 .contains("\"superclass\" : \"large_carnivores\"").contains("\"test_images\" : 50");
 
