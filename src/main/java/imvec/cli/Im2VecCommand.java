@@ -78,6 +78,12 @@ final class Im2VecCommand implements Callable<Integer> {
         } else if (superclass.equalsIgnoreCase("all")) {
             List<String> names = Superclasses.names(train);
             for (int k = 0; k < names.size(); k++) {
+                int fine = Superclasses.fineClassCount(train, k);
+                if (fine < 2) {
+                    common.warn(train.spec() + " holds images of " + fine + " fine class" + (fine == 1 ? "" : "es")
+                            + " of superclass " + names.get(k) + "; skipped.");
+                    continue;
+                }
                 results.add(runOne(Superclasses.of(train, k), testSet == null ? null : Superclasses.of(testSet, k), mode,
                         out.resolve(names.get(k)), names.get(k)));
             }

@@ -161,6 +161,13 @@ class ClassVecCommandsTest {
         assertThat(Files.readString(temp.resolve("im/im2vec.json"))).contains("\"inverse\" : \"inverse\"")
                 .contains("\"superclass\" : \"large_carnivores\"").contains("\"test_images\" : 50");
 
+        Outcome all = run("im2vec", "--data", spec, "--superclass", "all", "--epochs", "1", "--json", "--out", temp.resolve("all").toString());
+        assertThat(all.code()).as(all.err()).isZero();
+        assertThat(Word2VecText.read(temp.resolve("all/large_carnivores/vectors.txt")).size()).isEqualTo(5);
+        assertThat(temp.resolve("all/fish")).doesNotExist(); // one fine class only: Im2Vec needs two
+        assertThat(temp.resolve("all/trees")).doesNotExist(); // no images
+        assertThat(all.err()).contains("0 fine classes of superclass trees; skipped").contains("1 fine class of superclass fish; skipped");
+
         assertOneLineError(run("im2vec", "--data", spec, "--superclass", "large carnivors", "--out", temp.resolve("y").toString()),
                 "'large carnivors' is not a CIFAR-100 superclass", "large_carnivores");
         assertOneLineError(run("im2vec", "--data", spec, "--superclass", "large_carnivores", "--hidden", "3", "--inverse", "exact",
