@@ -41,6 +41,16 @@ public final class Im2Vec {
             for (int c = 0; c < classes; c++) for (int h = 0; h < hidden; h++) m[c][h] = w2[c * hidden + h];
             return m;
         }
+
+        /** Writes {@code w1.npy} (H × D), {@code b1.npy}, {@code w2.npy} (n × H) and {@code b2.npy}. */
+        public List<java.nio.file.Path> save(java.nio.file.Path dir) throws java.io.IOException {
+            List<java.nio.file.Path> files = List.of(dir.resolve("w1.npy"), dir.resolve("b1.npy"), dir.resolve("w2.npy"), dir.resolve("b2.npy"));
+            imvec.store.Npy.write(files.get(0), w1, hidden, inputs);
+            imvec.store.Npy.write(files.get(1), b1, hidden);
+            imvec.store.Npy.write(files.get(2), w2, classes, hidden);
+            imvec.store.Npy.write(files.get(3), b2, classes);
+            return files;
+        }
     }
 
     public record Result(ClassVectors vectors, Weights weights, WeightInverse.Result inverse, List<EpochStats> epochs,

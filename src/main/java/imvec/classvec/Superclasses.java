@@ -33,6 +33,11 @@ public final class Superclasses {
                 + " (the 20 are " + String.join(", ", coarse) + ", or 'all').");
     }
 
+    /** How many fine classes of superclass {@code coarse} have images in {@code set} (five in the real data). */
+    public static int fineClassCount(ImageSet set, int coarse) {
+        return cifar100(set, String.valueOf(coarse)).fineLabelsOf(coarse).length;
+    }
+
     /** The images of superclass {@code coarse}, labelled by their fine class among its members. */
     public static ImageSet of(ImageSet set, int coarse) {
         Cifar100Set c = cifar100(set, String.valueOf(coarse));

@@ -78,6 +78,12 @@ final class Im2VecCommand implements Callable<Integer> {
         } else if (superclass.equalsIgnoreCase("all")) {
             List<String> names = Superclasses.names(train);
             for (int k = 0; k < names.size(); k++) {
+                int fine = Superclasses.fineClassCount(train, k);
+                if (fine < 2) {
+                    common.warn(train.spec() + " holds images of " + fine + " fine class" + (fine == 1 ? "" : "es")
+                            + " of superclass " + names.get(k) + "; skipped.");
+                    continue;
+                }
                 results.add(runOne(Superclasses.of(train, k), testSet == null ? null : Superclasses.of(testSet, k), mode,
                         out.resolve(names.get(k)), names.get(k)));
             }
@@ -125,6 +131,7 @@ final class Im2VecCommand implements Callable<Integer> {
         s.put("decode_seconds", r.decodeSeconds());
         s.put("epoch_stats", m.epochs());
         String title = "Im2Vec of " + (group != null ? group : train.spec());
+        s.put("weights", m.weights().save(dir).stream().map(Path::toString).toList());
         ClassVectorReport.Written w = ClassVectorReport.write(dir, m.vectors(), title, "im2vec.json", s);
         if (common.json) {
             s.put("files", w.files());
@@ -134,7 +141,7 @@ final class Im2VecCommand implements Callable<Integer> {
                 r.inputs(), m.weights().hidden(), m.weights().classes(), epochs, m.trainAccuracy(), m.testAccuracy(),
                 m.inverse().method(), m.inverse().conditionNumber());
         System.out.print(w.table().markdown(3));
-        System.out.println("Wrote " + dir + " (vectors.txt, cosine.md/csv/png, pca-raw, pca-normalised, im2vec.json).");
+        System.out.println("Wrote " + dir + " (vectors.txt, cosine.md/csv/png, pca-raw, pca-normalised, w1/b1/w2/b2.npy, im2vec.json).");
         return s;
     }
 

@@ -149,8 +149,24 @@ class ClassVecCommandsTest {
         assertThat(o.code()).as(o.err()).isZero();
         ClassVectors v = Word2VecText.read(temp.resolve("im/vectors.txt"));
         assertThat(v.names()).containsExactly("bear", "leopard", "lion", "tiger", "wolf");
+        // The saved W2 maps each written class vector to its one-hot (read back from the files, not from memory).
+        float[][] w2 = imvec.store.Npy.readMatrix(temp.resolve("im/w2.npy"));
+        for (int c = 0; c < 5; c++) {
+            for (int i = 0; i < 5; i++) {
+                double s = 0;
+                for (int h = 0; h < 5; h++) s += w2[i][h] * (double) v.vectors()[c][h];
+                assertThat(s).isCloseTo(i == c ? 1 : 0, org.assertj.core.api.Assertions.within(1e-3));
+            }
+        }
         assertThat(Files.readString(temp.resolve("im/im2vec.json"))).contains("\"inverse\" : \"inverse\"")
                 .contains("\"superclass\" : \"large_carnivores\"").contains("\"test_images\" : 50");
+
+        Outcome all = run("im2vec", "--data", spec, "--superclass", "all", "--epochs", "1", "--json", "--out", temp.resolve("all").toString());
+        assertThat(all.code()).as(all.err()).isZero();
+        assertThat(Word2VecText.read(temp.resolve("all/large_carnivores/vectors.txt")).size()).isEqualTo(5);
+        assertThat(temp.resolve("all/fish")).doesNotExist(); // one fine class only: Im2Vec needs two
+        assertThat(temp.resolve("all/trees")).doesNotExist(); // no images
+        assertThat(all.err()).contains("0 fine classes of superclass trees; skipped").contains("1 fine class of superclass fish; skipped");
 
         assertOneLineError(run("im2vec", "--data", spec, "--superclass", "large carnivors", "--out", temp.resolve("y").toString()),
                 "'large carnivors' is not a CIFAR-100 superclass", "large_carnivores");
