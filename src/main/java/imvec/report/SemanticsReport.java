@@ -344,9 +344,15 @@ public final class SemanticsReport {
             }
             if (vecs.size() < 3) {
                 throw new UserError("the semantic tests need at least 3 concepts with both images and word vectors; "
-                        + "this run has " + vecs.size() + " (see `imvec words` for the coverage).");
+                        + "this run has " + vecs.size() + " (see `imvec words` for the coverage" + (looksLikeIds(classes) ? "; class ids such as '"
+                        + classes.get(0) + "' are not words: give --names FILE with their names" : "") + ").");
             }
             return new Concepts(vecs.toArray(float[][]::new), names, conceptOf, rowsOf);
+        }
+
+        /** Whether class names look like ids (ImageNet synsets, numbers) rather than words. */
+        static boolean looksLikeIds(List<String> classes) {
+            return !classes.isEmpty() && classes.stream().allMatch(c -> c.matches("[a-z]?\\d+"));
         }
 
         int fewestImages() {
