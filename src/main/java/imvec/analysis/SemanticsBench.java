@@ -35,7 +35,8 @@ public final class SemanticsBench {
         double[][][] m = Parallel.call(threads, () -> new double[][][]{Similarity.PEARSON.matrix(words), Similarity.PEARSON.matrix(images)});
         long t1 = System.nanoTime();
         long cpu0 = cpuNanos();
-        TwoVsTwo.Result tvt = TwoVsTwo.builder().optPermutations(permutations).optSeed(seed).optThreads(threads).build()
+        TwoVsTwo.Result tvt = TwoVsTwo.builder().optPermutations(permutations).optSeed(seed).optThreads(threads)
+                .optWordFactor(Similarity.PEARSON.factor(words)).build()
                 .test(m[0], List.<double[][]>of(m[1]));
         long t2 = System.nanoTime();
         long cpu1 = cpuNanos();

@@ -63,6 +63,33 @@ public enum Similarity {
     }
 
     /**
+     * A k × d matrix Z with Z·Zᵀ equal to {@link #matrix}{@code (rows)} (up to rounding): each
+     * row centred (Pearson; Spearman after ranking) and scaled to unit length. A flat row becomes
+     * zeros, whose similarity to itself is then 0 rather than 1.
+     */
+    public double[][] factor(float[][] rows) {
+        Inputs.checkMatrix(rows, "the concept vectors", "a similarity matrix");
+        float[][] x = this == SPEARMAN ? ranks(rows) : rows;
+        int d = x[0].length;
+        double[][] z = new double[x.length][d];
+        for (int r = 0; r < x.length; r++) {
+            double mean = 0;
+            if (this != COSINE) {
+                for (float v : x[r]) mean += v;
+                mean /= d;
+            }
+            double ss = 0;
+            for (int c = 0; c < d; c++) {
+                z[r][c] = x[r][c] - mean;
+                ss += z[r][c] * z[r][c];
+            }
+            double inv = ss > 0 ? 1 / Math.sqrt(ss) : 0;
+            for (int c = 0; c < d; c++) z[r][c] *= inv;
+        }
+        return z;
+    }
+
+    /**
      * The n × m similarities between the rows of {@code a} and the rows of {@code b} (same
      * width): dot products accumulated over column chunks with the vectorised kernel, then
      * centred and scaled from per-row sums as in {@link #matrix}.

@@ -1,5 +1,7 @@
 package imvec.analysis;
 
+import imvec.util.UserError;
+
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -23,11 +25,13 @@ public final class TwoVsTwo {
     private final int permutations;
     private final long seed;
     private final int threads;
+    private final double[][] wordFactor;
 
     private TwoVsTwo(Builder b) {
         this.permutations = b.permutations;
         this.seed = b.seed;
         this.threads = b.threads;
+        this.wordFactor = b.wordFactor;
     }
 
     public static Builder builder() {
@@ -38,8 +42,20 @@ public final class TwoVsTwo {
         private int permutations = 1000;
         private long seed = 0;
         private int threads = 0;
+        private double[][] wordFactor;
 
         private Builder() {
+        }
+
+        /**
+         * A k × d matrix Z with W = Z·Zᵀ (see {@link Similarity#factor}). Word similarity matrices
+         * have rank at most the vectors' dimension, so when 2d &lt; k each permutation's product
+         * W'·I is computed as Z'·(Z'ᵀ·I) in 2k²d instead of k³ steps (5× fewer for 1000
+         * concepts and 100-d vectors). The observed test always uses W itself.
+         */
+        public Builder optWordFactor(double[][] z) {
+            this.wordFactor = z;
+            return this;
         }
 
         /** Label permutations for the p-value (default 1000, as in the paper); 0 skips it. */
@@ -92,17 +108,30 @@ public final class TwoVsTwo {
         double[][] c = new double[k][k];
         for (int i = 0; i < g; i++) {
             Space sp = spaces.get(i);
-            long pass = Parallel.call(threads, () -> passes(words, w, id, sp, c, true));
+            long pass = Parallel.call(threads, () -> {
+                product(words, sp.m, c, true);
+                return passes(words, w, id, sp, c);
+            });
             acc[i] = pass / (double) pairs;
             observed += pass;
         }
-        ThreadLocal<double[][][]> scratch = ThreadLocal.withInitial(() -> new double[][][]{new double[k][k], new double[k][k]});
+        if (wordFactor != null && wordFactor.length != k) {
+            throw new UserError("the word factor has " + wordFactor.length + " rows for " + k + " concepts.");
+        }
+        int d = wordFactor == null ? 0 : wordFactor[0].length;
+        boolean lowRank = wordFactor != null && 2 * d < k;
+        ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(() -> new Scratch(k, lowRank ? d : 0));
         long[] nulls = Parallel.call(threads, () -> IntStream.range(0, permutations).parallel().mapToLong(idx -> {
-            double[][][] s = scratch.get();
+            Scratch s = scratch.get();
             int[] perm = Permutations.of(seed, idx, k);
-            Permutations.relabel(words, perm, s[0]);
+            Permutations.relabel(words, perm, s.w);
+            if (lowRank) s.factor(wordFactor, perm);
             long total = 0;
-            for (Space sp : spaces) total += passes(s[0], w, perm, sp, s[1], false);
+            for (Space sp : spaces) {
+                if (lowRank) s.lowRankProduct(sp.m);
+                else product(s.w, sp.m, s.c, false);
+                total += passes(s.w, w, perm, sp, s.c);
+            }
             return total;
         }).toArray());
         int atLeast = 0;
@@ -151,13 +180,46 @@ public final class TwoVsTwo {
         }
     }
 
+    /** One worker's buffers: relabelled W, the product C, and for the low-rank path Z', Z'ᵀ and Z'ᵀ·I. */
+    private static final class Scratch {
+        final double[][] w, c, z, zt, t;
+
+        Scratch(int k, int d) {
+            w = new double[k][k];
+            c = new double[k][k];
+            z = new double[k][d];
+            zt = new double[d][k];
+            t = new double[d][k];
+        }
+
+        /** Z' = Z with rows relabelled, so Z'·Z'ᵀ is the relabelled W. */
+        void factor(double[][] factor, int[] p) {
+            for (int a = 0; a < p.length; a++) {
+                double[] src = factor[p[a]];
+                System.arraycopy(src, 0, z[a], 0, src.length);
+                for (int q = 0; q < src.length; q++) zt[q][a] = src[q];
+            }
+        }
+
+        /** c = Z'·(Z'ᵀ·I). */
+        void lowRankProduct(double[][] im) {
+            int k = c.length, d = t.length;
+            for (double[] row : t) java.util.Arrays.fill(row, 0);
+            for (double[] row : c) java.util.Arrays.fill(row, 0);
+            for (int c0 = 0; c0 < k; c0 += COLS) {
+                int c1 = Math.min(k, c0 + COLS);
+                for (int j0 = 0; j0 < k; j0 += INNER) Kernels.multiplyAdd(zt, im, t, 0, d, j0, Math.min(k, j0 + INNER), c0, c1);
+                Kernels.multiplyAdd(z, t, c, 0, k, 0, d, c0, c1);
+            }
+        }
+    }
+
     /**
      * Passing pairs when W is relabelled by {@code p}: {@code wm} holds the relabelled matrix
      * (wm[a][b] = W[p[a]][p[b]]) and W's kept sums are looked up through {@code p}.
      */
-    private static long passes(double[][] wm, Space w, int[] p, Space is, double[][] c, boolean parallel) {
+    private static long passes(double[][] wm, Space w, int[] p, Space is, double[][] c) {
         int k = wm.length;
-        product(wm, is.m, c, parallel);
         double[][] im = is.m;
         double n = k - 2;
         long pass = 0;

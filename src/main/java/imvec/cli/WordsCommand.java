@@ -55,6 +55,9 @@ final class WordsCommand implements Callable<Integer> {
                         e.words().size() > 1 || !e.words().get(0).equals(e.used().toLowerCase(Locale.ROOT)) ? "  → mean of " + e.words() : "");
             }
         }
+        if (c.covered().isEmpty() && wordOptions.names == null) {
+            System.out.println("No class has a vector; if the class names are ids (e.g. ImageNet synsets), give --names FILE (class id, tab, names).");
+        }
         List<ConceptVectors.Entry> dropped = c.dropped();
         if (!dropped.isEmpty()) {
             System.out.printf(Locale.ROOT, "Dropped %d classes (no vector for every word of any name):%n", dropped.size());

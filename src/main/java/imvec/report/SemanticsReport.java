@@ -286,9 +286,10 @@ public final class SemanticsReport {
             }
         }
         double[][] w = similarity.matrix(concepts.vectors);
+        double[][] z = similarity.factor(concepts.vectors);
         List<LayerRow> rows = new ArrayList<>();
         for (String layer : chosen) {
-            rows.add(layer(layer, manifest, concepts, g, labels, predicted, w));
+            rows.add(layer(layer, manifest, concepts, g, labels, predicted, w, z));
             if (listener != null) listener.layerDone(layer, rows.size(), chosen.size());
         }
         Map<String, Object> prov = provenance(manifest, coverage, concepts, g);
@@ -343,9 +344,15 @@ public final class SemanticsReport {
             }
             if (vecs.size() < 3) {
                 throw new UserError("the semantic tests need at least 3 concepts with both images and word vectors; "
-                        + "this run has " + vecs.size() + " (see `imvec words` for the coverage).");
+                        + "this run has " + vecs.size() + " (see `imvec words` for the coverage" + (looksLikeIds(classes) ? "; class ids such as '"
+                        + classes.get(0) + "' are not words: give --names FILE with their names" : "") + ").");
             }
             return new Concepts(vecs.toArray(float[][]::new), names, conceptOf, rowsOf);
+        }
+
+        /** Whether class names look like ids (ImageNet synsets, numbers) rather than words. */
+        static boolean looksLikeIds(List<String> classes) {
+            return !classes.isEmpty() && classes.stream().allMatch(c -> c.matches("[a-z]?\\d+"));
         }
 
         int fewestImages() {
@@ -404,7 +411,7 @@ public final class SemanticsReport {
         return top1;
     }
 
-    private LayerRow layer(String layer, Manifest manifest, Concepts concepts, int g, int[] labels, int[] predicted, double[][] w) {
+    private LayerRow layer(String layer, Manifest manifest, Concepts concepts, int g, int[] labels, int[] predicted, double[][] w, double[][] z) {
         long t0 = System.nanoTime();
         LabelledMatrix m = LabelledMatrix.fromRun(run, layer);
         float[][] x = m.rows();
@@ -417,7 +424,7 @@ public final class SemanticsReport {
             rsa = Rsa.builder().optPermutations(permutations).optSeed(seed).optThreads(threads).build().test(w, sims);
         }
         if (tests.contains(Test.TWO_VS_TWO)) {
-            tvt = TwoVsTwo.builder().optPermutations(permutations).optSeed(seed).optThreads(threads).build().test(w, sims);
+            tvt = TwoVsTwo.builder().optPermutations(permutations).optSeed(seed).optThreads(threads).optWordFactor(z).build().test(w, sims);
         }
         if (predicted != null) ovt = oneVsTwo(x, concepts, labels, predicted, w);
         double secs = (System.nanoTime() - t0) / 1e9;
@@ -514,7 +521,8 @@ public final class SemanticsReport {
     static LinePlot figure(List<LayerRow> rows, String what, double alpha) {
         List<String> cats = rows.stream().map(LayerRow::layer).toList();
         LinePlot.Builder b = LinePlot.builder().setTitle("Semantics across layers: " + what).setCategories(cats)
-                .optAxisLabels("layer (input → output)", "accuracy").optReferenceLine(0.5, "chance").optYRange(0.3, 1.0);
+                .optAxisLabels("layer (input → output)", "accuracy").optReferenceLine(0.5, "chance")
+                .optYRange(Math.min(0.3, Math.floor(20 * lowest(rows) - 1) / 20), 1.0);
         if (rows.stream().anyMatch(r -> r.twoVsTwo() != null)) {
             b.addSeries("2-vs-2", rows.stream().mapToDouble(r -> r.twoVsTwo() == null ? Double.NaN : r.twoVsTwo()).toArray());
         }
@@ -526,6 +534,15 @@ public final class SemanticsReport {
             if (r.twoVsTwo() != null && r.twoVsTwoP() != null && r.twoVsTwoP() < alpha) b.optMark(i, r.twoVsTwo(), stars(r.twoVsTwoP()));
         }
         return b.build();
+    }
+
+    private static double lowest(List<LayerRow> rows) {
+        double lo = 1;
+        for (LayerRow r : rows) {
+            if (r.twoVsTwo() != null) lo = Math.min(lo, r.twoVsTwo());
+            if (r.oneVsTwo() != null) lo = Math.min(lo, r.oneVsTwo());
+        }
+        return lo;
     }
 
     static String stars(double p) {

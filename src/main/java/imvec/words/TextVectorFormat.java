@@ -38,6 +38,7 @@ abstract class TextVectorFormat implements WordVectorFormat {
                     }
                     declared = h[0];
                     dims = (int) h[1];
+                    sink.dims(dims);
                     continue;
                 }
                 int space = line.indexOf(' ');
@@ -47,7 +48,10 @@ abstract class TextVectorFormat implements WordVectorFormat {
                 boolean first = dims < 0;
                 if (!first && !wanted.test(Words.lower(word))) continue;
                 float[] v = parse(line, space + 1, file, lineNo);
-                if (first) dims = v.length;
+                if (first) {
+                    dims = v.length;
+                    sink.dims(dims);
+                }
                 if (v.length != dims) {
                     throw new UserError(file + " line " + lineNo + " ('" + clip(word) + "') has " + v.length
                             + " numbers but " + (hasHeader() ? "the header says " : "the first vector has ") + dims + ".");

@@ -71,6 +71,7 @@ public final class WinkJson implements WordVectorFormat {
                 JsonToken t = p.nextToken();
                 if (field.equals("dimensions") && t.isNumeric()) {
                     dims = p.getIntValue();
+                    sink.dims(dims);
                 } else if (field.equals("vectors") && t == JsonToken.START_OBJECT) {
                     sawVectors = true;
                     while (p.nextToken() == JsonToken.FIELD_NAME) {

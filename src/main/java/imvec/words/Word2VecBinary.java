@@ -42,6 +42,7 @@ public final class Word2VecBinary implements WordVectorFormat {
                 throw new UserError(file + " is not word2vec binary: its first line should be the word count and dimensions, e.g. '3000000 300'.");
             }
             int dims = (int) h[1];
+            sink.dims(dims);
             byte[] raw = new byte[dims * Float.BYTES];
             ByteBuffer buf = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
             for (long w = 0; w < h[0]; w++) {

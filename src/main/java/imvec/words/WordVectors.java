@@ -77,6 +77,11 @@ public final class WordVectors {
             this.source = source;
         }
 
+        /** The file's vector length, known before any wanted word is seen (header or first line). */
+        void dims(int d) {
+            if (dims < 0) dims = d;
+        }
+
         void add(String word, float[] v) {
             if (dims < 0) dims = v.length;
             if (v.length != dims) {

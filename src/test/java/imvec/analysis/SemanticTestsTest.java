@@ -236,6 +236,28 @@ class SemanticTestsTest {
     }
 
     @Test
+    void theLowRankWordFactorGivesTheSameNullDistribution() {
+        Random r = new Random(31);
+        int k = 60;
+        float[][] words = gaussian(r, k, 8);
+        double[][] z = Similarity.PEARSON.factor(words);
+        double[][] w = Similarity.PEARSON.matrix(words);
+        for (int a = 0; a < k; a++) {
+            for (int b = 0; b < k; b++) {
+                double dot = 0;
+                for (int q = 0; q < 8; q++) dot += z[a][q] * z[b][q];
+                assertThat(dot).isCloseTo(w[a][b], within(1e-9));
+            }
+        }
+        double[][] im = Similarity.PEARSON.matrix(related(r, words, 30, 10));
+        TwoVsTwo.Result full = TwoVsTwo.builder().optPermutations(60).optSeed(8).build().test(w, List.<double[][]>of(im));
+        TwoVsTwo.Result low = TwoVsTwo.builder().optPermutations(60).optSeed(8).optWordFactor(z).build().test(w, List.<double[][]>of(im));
+        assertThat(low.mean()).isEqualTo(full.mean());
+        assertThat(low.p()).isEqualTo(full.p());
+        assertThat(low.nullMean()).isCloseTo(full.nullMean(), within(1e-4));
+    }
+
+    @Test
     void oneVsTwoEqualsTheStraightforwardImplementation() {
         Random r = new Random(21);
         int k = 30, d = 25;

@@ -146,6 +146,8 @@ class WordVectorFormatsTest {
             assertThat(v.words()).as(e.getKey()).containsExactlyInAnyOrder("dog", "paris");
             assertThat(v.get("PARIS")).as(e.getKey()).containsExactly(VECTORS.get("Paris"));
             assertThat(v.scanned()).as(e.getKey()).isEqualTo(VECTORS.size());
+            // The file's dimension is known even when no wanted word is in it.
+            assertThat(WordVectorFormats.read(e.getValue(), Set.of("absent")).dims()).as(e.getKey()).isEqualTo(DIMS);
         }
     }
 
