@@ -11,7 +11,7 @@ import java.io.PrintWriter;
         description = "Make image classifiers readable and tie them to language.",
         subcommands = {DemoCommand.class, TrainCommand.class, LayersCommand.class, ExtractCommand.class,
                 PcaCommand.class, SilhouetteCommand.class, BenchCommand.class,
-                ModelsCommand.class,
+                ModelsCommand.class, ProbeCommand.class,
                 
                 CommandLine.HelpCommand.class})
 public final class Main {
