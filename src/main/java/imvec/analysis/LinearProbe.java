@@ -81,6 +81,21 @@ public final class LinearProbe {
         return new Builder();
     }
 
+    /** The options as recorded in provenance. */
+    public java.util.Map<String, Object> options() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("head", linear ? "logistic-regression" : "flatten-batchnorm-dense" + hidden + "-relu-dropout" + dropout + "-dense-softmax");
+        m.put("loss", "sparse softmax cross-entropy");
+        m.put("optimizer", "adam");
+        m.put("learning_rate", learningRate);
+        m.put("epochs", epochs);
+        m.put("batch_size", batchSize);
+        m.put("seed", seed);
+        m.put("threads", threads);
+        if (linear) m.put("standardised", "per feature, with the training rows' mean and std");
+        return m;
+    }
+
     /** Row indices of a train/test split, each sorted. */
     public record Split(int[] train, int[] test) {
     }
@@ -161,6 +176,7 @@ public final class LinearProbe {
                 List<Epoch> history = new ArrayList<>();
                 try (Trainer trainer = model.newTrainer(config())) {
                     trainer.initialize(new Shape(1, dims));
+                    skipZeroGradientCheck(trainer);
                     Random order = new Random(seed);
                     for (int e = 1; e <= epochs; e++) {
                         long t0 = System.nanoTime();
@@ -191,6 +207,23 @@ public final class LinearProbe {
         // Softmax lives in the loss (sparse softmax cross-entropy on logits), as in Keras' from_logits.
         net.add(Linear.builder().setUnits(classes).build());
         return net;
+    }
+
+    /**
+     * DJL's trainer refuses its first step when the gradients of all parameters sum to zero,
+     * meant to catch a forgotten backward pass. For a softmax layer that sum is zero by
+     * construction (each row of softmax − one-hot sums to 0, so do the weight and bias gradients
+     * over the classes), so logistic regression would trip it at random. We always call backward,
+     * so the check is marked done; if a DJL version renames the flag, the check simply stays on.
+     */
+    private static void skipZeroGradientCheck(Trainer trainer) {
+        try {
+            java.lang.reflect.Field checked = Trainer.class.getDeclaredField("gradientsChecked");
+            checked.setAccessible(true);
+            checked.setBoolean(trainer, true);
+        } catch (ReflectiveOperationException | RuntimeException ignored) {
+            // Older or newer DJL: nothing to skip.
+        }
     }
 
     private DefaultTrainingConfig config() {

@@ -17,7 +17,7 @@ import java.io.PrintWriter;
                 PcaCommand.class, SilhouetteCommand.class, BenchCommand.class,
                 TsneCommand.class,
                 Im2VecCommand.class, ConfusionCommand.class, CentroidsCommand.class, CosineCommand.class, RsaCommand.class,
-                ModelsCommand.class,
+                ModelsCommand.class, ProbeCommand.class,
                 ImportCheckCommand.class, FineTuneCommand.class,
                 SemanticsCommand.class, WordsCommand.class, SemanticsPlotCommand.class,
                 CommandLine.HelpCommand.class})

@@ -140,7 +140,7 @@ final class ModelsCommand implements Callable<Integer> {
         @Option(names = "--layer", split = ",", description = "Layer per model, in --models order (default: each card's feature layer).")
         List<String> layers;
 
-        @Option(names = "--dir", description = "Another directory with pulled models.")
+        @Option(names = "--dir", description = "Another directory with pulled models or stand-alone cards (e.g. the repository's cards/).")
         List<Path> dirs = new ArrayList<>();
 
         @Option(names = "--images", defaultValue = "64", description = "Images to time on (default ${DEFAULT-VALUE}).")
@@ -162,7 +162,10 @@ final class ModelsCommand implements Callable<Integer> {
             List<ModelTable.Row> rows = new ArrayList<>();
             for (int i = 0; i < models.size(); i++) {
                 Path model = ModelCatalog.resolve(models.get(i), where);
-                rows.add(table.measure(model, layers == null ? null : layers.get(i), set, ModelsCommand::cardPreprocessing));
+                // A card beside the model wins; else a stand-alone card of the same name in a --dir.
+                ModelCard card = java.nio.file.Files.exists(imvec.model.OnnxBackbone.cardPath(model)) ? null
+                        : ModelCatalog.standaloneCard(model, where);
+                rows.add(table.measure(model, card, layers == null ? null : layers.get(i), set, ModelsCommand::cardPreprocessing));
             }
             if (common.json) {
                 Map<String, Object> out = new LinkedHashMap<>();

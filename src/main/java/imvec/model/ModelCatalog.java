@@ -83,6 +83,20 @@ public final class ModelCatalog {
     }
 
     /**
+     * A stand-alone card for {@code model} in {@code dirs}: {@code <stem>.json} where the model
+     * is {@code <stem>.onnx} (as in the repository's {@code cards/}), or null.
+     */
+    public static ModelCard standaloneCard(Path model, List<Path> dirs) {
+        String f = model.getFileName().toString();
+        if (!f.endsWith(".onnx")) return null;
+        String wanted = f.substring(0, f.length() - ".onnx".length()) + ".json";
+        for (Found found : list(dirs)) {
+            if (found.cardFile().getFileName().toString().equals(wanted) && found.card() != null) return found.card();
+        }
+        return null;
+    }
+
+    /**
      * A model named on the command line: an existing path, else a model file or trained
      * directory whose name (with or without {@code .onnx}) matches a card in {@code dirs}.
      */

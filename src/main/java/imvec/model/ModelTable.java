@@ -46,11 +46,12 @@ public final class ModelTable {
     }
 
     /**
-     * Measures one model. {@code layer} null means the card's feature layer; {@code preprocess}
-     * maps the opened backbone to its preprocessing (the card's, or one the caller overrides).
+     * Measures one model. {@code card} null means the one stored with the model; {@code layer}
+     * null means the card's feature layer; {@code preprocess} maps the opened backbone to its
+     * preprocessing (the card's, or one the caller overrides).
      */
-    public Row measure(Path modelPath, String layer, ImageSet data, Function<Backbone, Preprocess> preprocess) {
-        try (Backbone model = Backbones.open(modelPath, null)) {
+    public Row measure(Path modelPath, ModelCard card, String layer, ImageSet data, Function<Backbone, Preprocess> preprocess) {
+        try (Backbone model = Backbones.open(modelPath, card)) {
             String chosen = layer != null ? layer : model.card().featureLayer();
             if (chosen == null) {
                 throw new UserError(modelPath + " has no default feature layer in its card; name one with --layer.");

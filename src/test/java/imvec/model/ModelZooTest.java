@@ -251,7 +251,7 @@ class ModelZooTest {
         byte[] bytes = tinyClassifier(1).toByteArray();
         Files.write(model, bytes);
         ModelTable.Row row = ModelTable.builder().optImages(10).optBatch(4).build()
-                .measure(model, "relu", images(10), b -> b.card().preprocessing().build());
+                .measure(model, null, "relu", images(10), b -> b.card().preprocessing().build());
         assertThat(row.fileBytes()).isEqualTo(bytes.length);
         assertThat(row.parameters()).isEqualTo(FEATURES * 3 + FEATURES + FEATURES * CLASSES + CLASSES);
         assertThat(row.layerShape()).containsExactly(FEATURES, 8, 8);

@@ -1,0 +1,70 @@
+package imvec.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import imvec.store.Npy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code imvec probe} end to end on small embedding files. */
+class ProbeCommandTest {
+    @TempDir
+    Path dir;
+
+    private void writeBlobs(int n) throws Exception {
+        Random r = new Random(1);
+        float[][] x = new float[n][4];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 2;
+            for (int j = 0; j < 4; j++) x[i][j] = (float) r.nextGaussian();
+            x[i][y[i]] += 8;
+        }
+        Npy.write(dir.resolve("x.npy"), x);
+        Npy.write(dir.resolve("y.npy"), y, n);
+        Files.writeString(dir.resolve("classes.txt"), "cat\ndog\n");
+    }
+
+    @Test
+    void writesProvenanceJsonAndAConfusionPng() throws Exception {
+        writeBlobs(60);
+        Path out = dir.resolve("probe");
+        int code = Main.run("probe", "--embeddings", dir.resolve("x.npy").toString(), "--labels", dir.resolve("y.npy").toString(),
+                "--classes", dir.resolve("classes.txt").toString(), "--linear", "--epochs", "10", "--seed", "3",
+                "--test-fraction", "0.25", "--out", out.toString());
+        assertThat(code).isZero();
+        JsonNode j = new ObjectMapper().readTree(out.resolve("probe.json").toFile());
+        assertThat(j.get("test_accuracy").asDouble()).isEqualTo(1.0);
+        assertThat(j.get("test_rows").asInt()).isEqualTo(16);
+        assertThat(j.get("train_rows").asInt()).isEqualTo(44);
+        assertThat(j.get("per_class_accuracy").has("dog")).isTrue();
+        assertThat(j.get("options").get("seed").asLong()).isEqualTo(3);
+        assertThat(j.get("inputs").get("split").get("kind").asText()).isEqualTo("stratified");
+        assertThat(j.get("imvec_version").asText()).isNotBlank();
+        // Perfect predictions: both diagonal cells are the darkest shade, the others white.
+        BufferedImage png = ImageIO.read(out.resolve("confusion.png").toFile());
+        assertThat(png.getWidth()).isGreaterThan(100);
+        try (var files = Files.list(out)) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList())
+                    .containsExactlyInAnyOrder("probe.json", "confusion.png");
+        }
+    }
+
+    @Test
+    void contradictoryOrMissingInputsFailWithExitOne() throws Exception {
+        writeBlobs(20);
+        assertThat(Main.run("probe", "--run", dir.toString(), "--layer", "x", "--test-run", dir.toString(),
+                "--test-fraction", "0.3")).isEqualTo(1);
+        assertThat(Main.run("probe", "--embeddings", dir.resolve("x.npy").toString())).isEqualTo(1);
+        assertThat(Main.run("probe", "--embeddings", dir.resolve("x.npy").toString(), "--labels",
+                dir.resolve("y.npy").toString(), "--test-fraction", "1.5")).isEqualTo(1);
+    }
+}
