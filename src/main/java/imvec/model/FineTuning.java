@@ -134,15 +134,16 @@ public final class FineTuning {
         }
     }
 
-    /**
-     * Trains {@code tail} (one feature output) and a fresh head over {@code classes} on
-     * {@code train}, scoring both stages on {@code test}. The returned net holds the tuned weights.
-     */
+    /** {@code tail} (one feature output) with a fresh dense head over {@code classes}, not yet loaded. */
     public Tuned newNet(ImportedBlock tail, int classes) {
         if (classes < 2) throw new UserError("fine-tuning needs at least two classes, got " + classes + ".");
         return new Tuned(tail, classes);
     }
 
+    /**
+     * Loads the imported weights, trains the head alone, then tail and head together, on
+     * {@code train}; scores both stages on {@code test}. {@code tuned} then holds the tuned weights.
+     */
     public Result run(Tuned tuned, Rows train, Rows test, ProgressListener listener) {
         if (train.n() == 0 || test.n() == 0) throw new UserError("fine-tuning needs training and test rows.");
         JniUtils.setNumThreads(threads);
@@ -150,7 +151,6 @@ public final class FineTuning {
         Random order = new Random(seed);
         TunedNet net = tuned.net;
         net.initialize(tuned.model.getNDManager(), DataType.FLOAT32, ImportedNet.batchShape(1, train.itemShape()));
-        long trainable = net.tail().trainableValues();
 
         // Before: the imported tail as is, with a head trained on its features.
         float[][] trainFeatures = features(tuned, train);
@@ -166,7 +166,7 @@ public final class FineTuning {
 
         // After: tail and head together, from the trained head.
         if (freezeBatchNorm) net.tail().freezeBatchNorm();
-        trainable = net.tail().trainableValues();
+        long trainable = net.tail().trainableValues();
         List<EpochStats> tuneStats = new ArrayList<>();
         try (Trainer trainer = tuned.model.newTrainer(config(learningRate))) {
             for (int e = 1; e <= epochs; e++) {
