@@ -18,7 +18,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Measure speed on this machine.",
-        subcommands = {BenchCommand.Extract.class, BenchCommand.Train.class})
+        subcommands = {BenchCommand.Extract.class, BenchCommand.Train.class, BenchCommand.Tsne.class,
+                BenchCommand.Semantics.class})
 final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -99,6 +100,93 @@ final class BenchCommand implements Callable<Integer> {
                         r.architecture(), r.imagesPerSecond(), r.images(), r.batchSize(), r.threads(), r.seconds(),
                         Runtime.getRuntime().availableProcessors());
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "tsne", description = "t-SNE wall time and KL divergence on PCA-reduced images, beside scikit-learn's Barnes-Hut TSNE on the same input.")
+    static final class Tsne implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--data", defaultValue = "fashion-mnist:test", description = "Dataset spec (default ${DEFAULT-VALUE}).")
+        String data;
+
+        @Option(names = "--images", defaultValue = "10000", description = "Images to embed (default ${DEFAULT-VALUE}).")
+        int images;
+
+        @Option(names = "--pca", defaultValue = "50", description = "Principal components before t-SNE (default ${DEFAULT-VALUE}).")
+        int pca;
+
+        @Option(names = "--iterations", defaultValue = "1000", description = "t-SNE iterations on both sides (default ${DEFAULT-VALUE}).")
+        int iterations;
+
+        @Option(names = "--sklearn", description = "Also run scikit-learn with this Python (e.g. /usr/bin/python3).")
+        java.nio.file.Path python;
+
+        @Option(names = "--sklearn-script", defaultValue = "scripts/bench/tsne_sklearn.py", description = "The reference script (default ${DEFAULT-VALUE}).")
+        java.nio.file.Path script;
+
+        @Option(names = "--out", defaultValue = "target/bench-tsne", description = "Where the shared input and both embeddings go (default ${DEFAULT-VALUE}).")
+        java.nio.file.Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            ImageSet set = DataSpecs.open(data, null);
+            imvec.report.TsneBench.Result r;
+            try (ProgressBar bar = common.progress("t-SNE")) {
+                r = imvec.report.TsneBench.run(set, images, pca, iterations, out, python, script, (done, total, kl) -> bar.update(done, total));
+            }
+            if (common.json) {
+                common.printJson(r);
+                return 0;
+            }
+            System.out.printf(Locale.ROOT, "%s, %d images, %d pixels -> PCA %d -> t-SNE 2-D, %d iterations, %d cores%n",
+                    r.data(), r.n(), r.inputDims(), r.pcaDims(), iterations, r.cores());
+            print(r.imvec());
+            System.out.printf(Locale.ROOT, "  (imvec affinities %.1f s; exact KL %.4f)%n", r.affinitySeconds(), r.imvecKlExact());
+            if (r.sklearn() != null) {
+                print(r.sklearn());
+                System.out.printf(Locale.ROOT, "  imvec / scikit-learn: wall time %.3f, CPU time %.3f, KL %.4f%n", r.timeRatio(), r.cpuRatio(), r.klRatio());
+            }
+            return 0;
+        }
+
+        private static void print(imvec.report.TsneBench.Side s) {
+            System.out.printf(Locale.ROOT, "  %-22s %8.1f s wall, %8.1f s CPU  KL %.4f (Barnes-Hut estimate)  load before: %s%n",
+                    s.name(), s.seconds(), s.cpuSeconds(), s.kl(), s.loadBefore());
+        }
+    }
+
+    @Command(name = "semantics", description = "Seconds for the 2-vs-2 and RSA permutation tests: by default 166 concepts × 1000 permutations and 1000 concepts × 100.")
+    static final class Semantics implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--concepts", split = ",", defaultValue = "166,1000", description = "Concept counts (default ${DEFAULT-VALUE}).")
+        List<Integer> concepts;
+
+        @Option(names = "--permutations", split = ",", defaultValue = "1000,100", description = "Permutations, one per concept count (default ${DEFAULT-VALUE}).")
+        List<Integer> permutations;
+
+        @Option(names = "--threads", defaultValue = "0", description = "Worker threads, 0 for all cores (default ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Override
+        public Integer call() {
+            if (concepts.size() != permutations.size()) {
+                throw new imvec.util.UserError("give one --permutations value per --concepts value.");
+            }
+            List<imvec.analysis.SemanticsBench.Result> results = new java.util.ArrayList<>();
+            for (int i = 0; i < concepts.size(); i++) {
+                imvec.analysis.SemanticsBench.Result r = imvec.analysis.SemanticsBench.run(concepts.get(i), permutations.get(i), 768, 1, threads);
+                results.add(r);
+                if (!common.json) {
+                    System.out.printf(Locale.ROOT, "%4d concepts × %4d permutations on %d threads: 2-vs-2 %.2f s wall, %.2f s CPU (acc %.3f), RSA %.2f s, similarity matrices %.2f s%n",
+                            r.concepts(), r.permutations(), r.threads(), r.twoVsTwoSeconds(), r.twoVsTwoCpuSeconds(), r.twoVsTwo(), r.rsaSeconds(), r.similaritySeconds());
+                }
+            }
+            if (common.json) common.printJson(java.util.Map.of("cores", Runtime.getRuntime().availableProcessors(), "results", results));
             return 0;
         }
     }

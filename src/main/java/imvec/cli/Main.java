@@ -6,13 +6,20 @@ import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 
-/** The {@code imvec} command: one small class per subcommand, each parsing and printing only. */
+/**
+ * The {@code imvec} command: one small class per subcommand, each parsing and printing only.
+ * {@code scope = INHERIT} gives every subcommand, at any depth, {@code -h/--help} and {@code -V/--version}.
+ */
 @Command(name = "imvec", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        scope = CommandLine.ScopeType.INHERIT,
         description = "Make image classifiers readable and tie them to language.",
         subcommands = {DemoCommand.class, TrainCommand.class, LayersCommand.class, ExtractCommand.class,
                 PcaCommand.class, SilhouetteCommand.class, BenchCommand.class,
+                TsneCommand.class,
+                Im2VecCommand.class, ConfusionCommand.class, CentroidsCommand.class, CosineCommand.class, RsaCommand.class,
+                ModelsCommand.class,
                 ImportCheckCommand.class, FineTuneCommand.class,
-                
+                SemanticsCommand.class, WordsCommand.class, SemanticsPlotCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
@@ -40,13 +47,19 @@ public final class Main {
         while (!(t instanceof UserError) && t.getCause() != null && t.getCause() != t) t = t.getCause();
         PrintWriter err = cl.getErr();
         if (t instanceof UserError) {
-            err.println("imvec: " + t.getMessage());
+            err.println("imvec: " + sentence(t.getMessage()));
         } else {
             err.println("imvec: internal error: " + ex + (verbose ? "" : " (run with --verbose for details)"));
         }
         if (verbose) ex.printStackTrace(err);
         err.flush();
         return t instanceof UserError ? 1 : 70;
+    }
+
+    /** A user error read as one sentence: a full stop added where the message leaves it out. */
+    static String sentence(String message) {
+        String m = message == null ? "" : message.strip();
+        return m.isEmpty() || ".?!".indexOf(m.charAt(m.length() - 1)) >= 0 ? m : m + ".";
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

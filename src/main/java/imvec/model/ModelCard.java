@@ -25,6 +25,10 @@ import java.util.List;
  * @param source       where the weights came from
  * @param sampling     bilinear sampling grid: {@code half-pixel} (default) or {@code asymmetric}
  *                     (TensorFlow's legacy resize, which Keras/tfjs models were evaluated with)
+ * @param classOrder   how the output indices are ordered, in words (e.g. ImageNet synsets sorted),
+ *                     so a class file can be checked against it by a person
+ * @param url          where the weights were downloaded from, when imvec fetched them
+ * @param sha256       SHA-256 of the {@code .onnx} file the card was written for
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -42,7 +46,24 @@ public record ModelCard(
         @JsonProperty("feature_layer") String featureLayer,
         @JsonProperty("licence") String licence,
         @JsonProperty("source") String source,
-        @JsonProperty("sampling") String sampling) {
+        @JsonProperty("sampling") String sampling,
+        @JsonProperty("class_order") String classOrder,
+        @JsonProperty("url") String url,
+        @JsonProperty("sha256") String sha256) {
+
+    /** A card without download provenance or class-order note (cards written before those fields). */
+    public ModelCard(String input, int channels, int height, int width, String resize, float[] mean, float[] std,
+                     String classesFile, List<String> classes, String outputLayer, String featureLayer,
+                     String licence, String source, String sampling) {
+        this(input, channels, height, width, resize, mean, std, classesFile, classes, outputLayer, featureLayer,
+                licence, source, sampling, null, null, null);
+    }
+
+    /** This card with {@code classes} loaded (e.g. from {@code classes_file}). */
+    public ModelCard withClasses(List<String> names) {
+        return new ModelCard(input, channels, height, width, resize, mean, std, classesFile, names, outputLayer,
+                featureLayer, licence, source, sampling, classOrder, url, sha256);
+    }
 
     /**
      * The preprocessing this card asks for, as a builder so flags can still override parts.

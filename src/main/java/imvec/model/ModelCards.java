@@ -33,9 +33,12 @@ final class ModelCards {
     private static ModelCard withClasses(ModelCard c, Path cardPath) {
         if (c.classes() != null || c.classesFile() == null) return c;
         Path dir = cardPath.toAbsolutePath().getParent();
-        List<String> classes = ClassLists.read(dir.resolve(c.classesFile()).normalize());
-        return new ModelCard(c.input(), c.channels(), c.height(), c.width(), c.resize(), c.mean(), c.std(),
-                c.classesFile(), classes, c.outputLayer(), c.featureLayer(), c.licence(), c.source(), c.sampling());
+        Path file = dir.resolve(c.classesFile()).normalize();
+        if (!Files.isRegularFile(file)) {
+            throw new UserError("the model card " + cardPath + " names the class file " + c.classesFile()
+                    + ", which does not exist (looked for " + file + ").");
+        }
+        return c.withClasses(ClassLists.read(file));
     }
 
     /**
@@ -55,6 +58,7 @@ final class ModelCards {
             throw new UserError("the card of " + graph.path().getFileName() + " names input '" + card.input()
                     + "' but the model's input is '" + graph.inputName() + "'.");
         }
+        checkSize(card, graph, chw);
         int channels = card.channels() > 0 ? card.channels() : chw[0];
         int c = Math.max(channels, 1);
         return new ModelCard(graph.inputName(), channels,
@@ -62,7 +66,25 @@ final class ModelCards {
                 card.resize() != null ? card.resize() : "stretch",
                 card.mean() != null ? card.mean() : filled(c, 0), card.std() != null ? card.std() : filled(c, 1),
                 card.classesFile(), card.classes(), card.outputLayer(), card.featureLayer(), card.licence(), card.source(),
-                card.sampling());
+                card.sampling(), card.classOrder(), card.url(), card.sha256());
+    }
+
+    /**
+     * A card whose size or channels contradict what the graph fixes would feed tensors the model
+     * rejects deep inside ONNX Runtime; say so up front instead. Open (symbolic) sizes accept any.
+     */
+    private static void checkSize(ModelCard card, OnnxGraph graph, int[] chw) {
+        String model = graph.path().getFileName().toString();
+        if (card.channels() > 0 && chw[0] > 0 && card.channels() != chw[0]) {
+            throw new UserError("the card of " + model + " says " + card.channels() + " input channels but the model takes "
+                    + chw[0] + ".");
+        }
+        boolean heightWrong = card.height() > 0 && chw[1] > 0 && card.height() != chw[1];
+        boolean widthWrong = card.width() > 0 && chw[2] > 0 && card.width() != chw[2];
+        if (heightWrong || widthWrong) {
+            throw new UserError("the card of " + model + " says input size " + card.height() + "×" + card.width()
+                    + " but the model takes " + (chw[1] > 0 ? chw[1] : "any") + "×" + (chw[2] > 0 ? chw[2] : "any") + ".");
+        }
     }
 
     /** Channels, height, width of a 4-D image input; 0 where the graph leaves a size open. */

@@ -139,6 +139,7 @@ public final class OnnxBackbone implements Backbone {
     public Map<String, Tensor> forward(float[] nchw, int n, List<String> layerNames) {
         if (layerNames.isEmpty()) throw new IllegalArgumentException("ask forward for at least one layer");
         layerNames.forEach(this::requireTappable);
+        if (n > 1 && fixedBatchOfOne()) return forwardOneByOne(nchw, n, layerNames);
         long[] inputShape = inputShape(n, nchw.length);
         Map<String, Tensor> fetched = layerNames.stream().allMatch(this::isInput)
                 ? Map.of() : run(nchw, inputShape, tensorsToFetch(layerNames));
@@ -149,6 +150,34 @@ public final class OnnxBackbone implements Backbone {
             out.put(name, isInput(name) ? new Tensor(givenShape, nchw.clone()) : fetched.get(name));
         }
         return out;
+    }
+
+    /** Exporters often fix the batch at 1 (many ONNX zoo models do); such a model runs image by image. */
+    private boolean fixedBatchOfOne() {
+        long[] declared = graph.inputShape();
+        return declared.length > 0 && declared[0] == 1;
+    }
+
+    private Map<String, Tensor> forwardOneByOne(float[] nchw, int n, List<String> layerNames) {
+        int per = nchw.length / n;
+        List<Map<String, Tensor>> parts = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) parts.add(forward(Arrays.copyOfRange(nchw, i * per, (i + 1) * per), 1, layerNames));
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (String name : layerNames) {
+            Tensor first = parts.get(0).get(name);
+            int row = first.data().length;
+            float[] data = new float[n * row];
+            for (int i = 0; i < n; i++) System.arraycopy(parts.get(i).get(name).data(), 0, data, i * row, row);
+            long[] shape = first.shape().clone();
+            shape[0] = n;
+            out.put(name, new Tensor(shape, data));
+        }
+        return out;
+    }
+
+    /** Weights held as initializers (see {@link OnnxGraph#parameterCount}). */
+    public long parameterCount() {
+        return graph.parameterCount();
     }
 
     /**
@@ -283,7 +312,7 @@ public final class OnnxBackbone implements Backbone {
     }
 
     /** TensorFlow exports often take {@code [N, H, W, C]}; callers still hand us NCHW. */
-    private static boolean isChannelsLast(long[] s) {
+    static boolean isChannelsLast(long[] s) {
         return s.length == 4 && (s[3] == 1 || s[3] == 3) && s[1] != 1 && s[1] != 3;
     }
 

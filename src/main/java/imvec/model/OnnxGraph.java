@@ -192,6 +192,39 @@ final class OnnxGraph {
         return model.toBuilder().setGraph(graph).build().toByteArray();
     }
 
+    /**
+     * Weights stored as initializers: the sum of their element counts. Weights a converter wrote
+     * as {@code Constant} nodes are not counted (the model table says "from the initializers").
+     */
+    long parameterCount() {
+        long total = 0;
+        for (TensorProto t : model.getGraph().getInitializerList()) {
+            long n = 1;
+            for (long d : t.getDimsList()) n *= d;
+            total += n;
+        }
+        return total;
+    }
+
+    /** Op types that map features to class scores at the end of a classifier. */
+    private static final Set<String> CLASSIFIER_OPS = Set.of("Gemm", "MatMul", "Conv");
+
+    /**
+     * The tensor the classifier's last Gemm, MatMul or (1×1) Conv reads: the penultimate
+     * features, which is what transfer learning taps. Null when the graph has none of those.
+     */
+    String penultimateLayer() {
+        List<NodeProto> nodes = model.getGraph().getNodeList();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            NodeProto node = nodes.get(i);
+            if (CLASSIFIER_OPS.contains(node.getOpType()) && node.getInputCount() > 0
+                    && isTappable(node.getInput(0))) {
+                return node.getInput(0);
+            }
+        }
+        return null;
+    }
+
     /** The parsed model, for importing its nodes. */
     ModelProto proto() {
         return model;

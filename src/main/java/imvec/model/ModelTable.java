@@ -1,0 +1,117 @@
+package imvec.model;
+
+import imvec.data.ImageSet;
+import imvec.data.ImageTensors;
+import imvec.data.Preprocess;
+import imvec.data.Subset;
+import imvec.util.UserError;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The comparison table of backbones ("Table I" of the image-embedding studies): per model its
+ * file size, parameter count, the size of the chosen feature layer and how long extracting that
+ * layer takes per image on this machine.
+ *
+ * <p>Timing covers inference only, on images decoded and preprocessed beforehand, after one
+ * untimed warm-up batch (session creation, JIT), so models are compared on the engine alone.
+ */
+public final class ModelTable {
+    private final int images;
+    private final int batch;
+
+    private ModelTable(Builder b) {
+        this.images = b.images;
+        this.batch = b.batch;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * One model's row.
+     *
+     * @param layerShape  the layer's shape for one image (batch dimension dropped)
+     * @param features    values per image in that layer
+     * @param msPerImage  inference milliseconds per image, averaged over {@code images}
+     */
+    public record Row(String model, String path, long fileBytes, long parameters, String layer, long[] layerShape,
+                      long features, double msPerImage, int images, int batch, int cores) {
+    }
+
+    /**
+     * Measures one model. {@code layer} null means the card's feature layer; {@code preprocess}
+     * maps the opened backbone to its preprocessing (the card's, or one the caller overrides).
+     */
+    public Row measure(Path modelPath, String layer, ImageSet data, Function<Backbone, Preprocess> preprocess) {
+        try (Backbone model = Backbones.open(modelPath, null)) {
+            String chosen = layer != null ? layer : model.card().featureLayer();
+            if (chosen == null) {
+                throw new UserError(modelPath + " has no default feature layer in its card; name one with --layer.");
+            }
+            Preprocess pre = preprocess.apply(model);
+            ImageTensors t = ImageTensors.load(Subset.head(data, images), pre, null);
+            if (t.n() == 0) throw new UserError(data.spec() + " holds no readable images to time " + modelPath + " on.");
+            int per = t.size();
+            int b = Math.min(batch, t.n());
+            Tensor warm = model.forward(Arrays.copyOf(t.x(), b * per), b, List.of(chosen)).get(chosen);
+            long t0 = System.nanoTime();
+            for (int from = 0; from < t.n(); from += b) {
+                int m = Math.min(b, t.n() - from);
+                model.forward(Arrays.copyOfRange(t.x(), from * per, (from + m) * per), m, List.of(chosen));
+            }
+            double ms = (System.nanoTime() - t0) / 1e6 / t.n();
+            long[] shape = Arrays.copyOfRange(warm.shape(), 1, warm.shape().length);
+            return new Row(modelPath.getFileName().toString(), modelPath.toString(), fileBytes(modelPath),
+                    parameters(model), chosen, shape, warm.rowLength(), ms, t.n(), b,
+                    Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    private static long parameters(Backbone model) {
+        if (model instanceof OnnxBackbone onnx) return onnx.parameterCount();
+        if (model instanceof TrainedNet net) return net.parameterValues().stream().mapToLong(v -> v.length).sum();
+        return -1;
+    }
+
+    /** Bytes of the weights: the .onnx file, or a trained directory's parameter file. */
+    private static long fileBytes(Path model) {
+        Path file = Files.isDirectory(model) ? model.resolve(TrainedNet.PARAMS_FILE) : model;
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UserError("cannot read the size of " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Options: time on the first 64 images in batches of 16. */
+    public static final class Builder {
+        private int images = 64;
+        private int batch = 16;
+
+        private Builder() {
+        }
+
+        public Builder optImages(int images) {
+            if (images < 1) throw new UserError("--images must be at least 1, not " + images + ".");
+            this.images = images;
+            return this;
+        }
+
+        public Builder optBatch(int batch) {
+            if (batch < 1) throw new UserError("--batch must be at least 1, not " + batch + ".");
+            this.batch = batch;
+            return this;
+        }
+
+        public ModelTable build() {
+            return new ModelTable(this);
+        }
+    }
+}
