@@ -68,6 +68,12 @@ final class FineTuneCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of head initialisation and batch order (default ${DEFAULT-VALUE}).")
     int seed;
 
+    @Option(names = "--probe-epochs", defaultValue = "20", description = "Epochs of the transfer-head probe on each stage's features (default ${DEFAULT-VALUE}).")
+    int probeEpochs;
+
+    @Option(names = "--tsne-iterations", defaultValue = "1000", description = "Iterations of each stage's t-SNE to 3-D (default ${DEFAULT-VALUE}).")
+    int tsneIterations;
+
     @Option(names = "--threads", description = "PyTorch threads (default: all cores).")
     Integer threads;
 
@@ -86,7 +92,7 @@ final class FineTuneCommand implements Callable<Integer> {
             FineTuneJob.Builder b = FineTuneJob.builder().setModel(onnx).setPreprocess(modelOptions.preprocess(model))
                     .setTrain(train).optTest(testSet).setFrom(from).optTo(to).optEpochs(epochs).optHeadEpochs(headEpochs)
                     .optLearningRate(lr).optHeadLearningRate(headLr).optBatchSize(batch).optFreezeBatchNorm(freezeBn)
-                    .optSeed(seed).optListener(epochPrinter())
+                    .optSeed(seed).optProbeEpochs(probeEpochs).optTsneIterations(tsneIterations).optListener(epochPrinter())
                     .optExtractionListener(new Extractor.Listener() {
                         public void progress(long done, long total) { bar.update(done, total); }
                         public void warn(String m) { common.warn(m); }

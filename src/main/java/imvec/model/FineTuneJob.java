@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import imvec.analysis.Separation;
 import imvec.data.ImageSet;
 import imvec.data.IndexedSubset;
 import imvec.data.Preprocess;
@@ -158,13 +159,25 @@ public final class FineTuneJob {
         return o;
     }
 
-    /** The before/after table (the paper's Table IV without the probe and t-SNE rows) in Markdown. */
+    /**
+     * The before/after table (the paper's Table IV) in Markdown: the tuned head's scores, then the
+     * features' separation: transfer-head probe, silhouettes on full features, PCA-3 and t-SNE-3,
+     * and the reduction times.
+     */
     public static String table(FineTuning.Result r) {
+        Separation.Result b = r.before().separation();
+        Separation.Result a = r.after().separation();
         StringBuilder s = new StringBuilder("| measure (test rows) | before | after | difference |\n|---|---:|---:|---:|\n");
         row(s, "head accuracy", r.before().accuracy(), r.after().accuracy());
         row(s, "head cross-entropy", r.before().loss(), r.after().loss());
-        row(s, "silhouette (euclidean) of the features", r.before().silhouette(), r.after().silhouette());
-        row(s, "variance explained by PCA-3", r.before().pca3(), r.after().pca3());
+        row(s, "probe accuracy (transfer head)", b.probeAccuracy(), a.probeAccuracy());
+        row(s, "probe cross-entropy", b.probeLoss(), a.probeLoss());
+        row(s, "silhouette, full features (" + b.features() + "-D)", b.silhouette(), a.silhouette());
+        row(s, "silhouette, PCA-3", b.silhouettePca(), a.silhouettePca());
+        row(s, "silhouette, t-SNE-3", b.silhouetteTsne(), a.silhouetteTsne());
+        row(s, "variance explained by PCA-3", b.pcaExplained(), a.pcaExplained());
+        row(s, "PCA-3 seconds", b.pcaSeconds(), a.pcaSeconds());
+        row(s, "t-SNE-3 seconds", b.tsneSeconds(), a.tsneSeconds());
         return s.toString();
     }
 
@@ -203,6 +216,8 @@ public final class FineTuneJob {
         public Builder optFreezeBatchNorm(boolean on) { tuning.optFreezeBatchNorm(on); return this; }
         public Builder optSeed(int seed) { tuning.optSeed(seed); return this; }
         public Builder optThreads(int n) { tuning.optThreads(n); return this; }
+        public Builder optProbeEpochs(int n) { tuning.optProbeEpochs(n); return this; }
+        public Builder optTsneIterations(int n) { tuning.optTsneIterations(n); return this; }
         /** Images per ONNX Runtime batch while caching start tensors; default 16. */
         public Builder optExtractionBatch(int n) { this.batch = n; return this; }
         public Builder optExtractionListener(Extractor.Listener l) { this.extraction = l; return this; }

@@ -180,6 +180,11 @@ public final class OnnxBackbone implements Backbone {
         return graph.parameterCount();
     }
 
+    /** Weights held as initializers of the ONNX file at {@code path}, read without starting a session. */
+    public static long parameterCount(Path path) {
+        return OnnxGraph.read(path).parameterCount();
+    }
+
     /**
      * Raw inference speed: {@code batches} timed runs of {@link #forward} on one random batch
      * (values in [-1, 1], seed 42) after two warm-up runs, which also build the session.

@@ -55,6 +55,17 @@ public final class HtmlReport {
         return this;
     }
 
+    /** A list of links (e.g. to 3-D pages beside the report); paths relative to the report. */
+    public HtmlReport links(List<String> paths, List<String> texts) {
+        body.append("<ul>\n");
+        for (int i = 0; i < paths.size(); i++) {
+            body.append("<li><a href=\"").append(escape(paths.get(i))).append("\">").append(escape(texts.get(i)))
+                    .append("</a></li>\n");
+        }
+        body.append("</ul>\n");
+        return this;
+    }
+
     public HtmlReport provenance(Map<String, ?> facts) {
         List<List<String>> rows = new ArrayList<>();
         facts.forEach((k, v) -> rows.add(List.of(k, String.valueOf(v))));

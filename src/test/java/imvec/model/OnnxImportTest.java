@@ -109,6 +109,30 @@ class OnnxImportTest {
         }
     }
 
+    /** Opset 10: Clip takes its bounds as attributes, Softmax normalises everything after the axis at once. */
+    @Test
+    void olderOpsetsClipAndSoftmaxTheirOwnWay() {
+        GraphProto.Builder g = GraphProto.newBuilder()
+                .addNode(node("Clip", "x", "c").toBuilder().addAttribute(real("min", -1f)).addAttribute(real("max", 2f)))
+                .addNode(node("Softmax", "c", "y").toBuilder().addAttribute(integer("axis", 1)))
+                .addOutput(output("y"));
+        Path model = writeModel(dir, "opset10.onnx", g, X, 10);
+        float[] x = input(X, 12, 3f);
+        Tensor ort;
+        try (OnnxBackbone onnx = OnnxBackbone.open(model, null)) {
+            ort = onnx.forward(x, (int) X[0], List.of("y")).get("y");
+        }
+        ImportedBlock block = OnnxImport.builder().setModel(model).setFrom("x").build();
+        try (ImportedNet net = ImportedNet.of(block, Arrays.copyOfRange(X, 1, X.length))) {
+            Tensor got = net.forward(new Tensor(X, x)).get("y");
+            assertThat(maxAbsDiff(got.data(), ort.data())).isLessThan(1e-6);
+            // One distribution per image over all 144 values, not one per position.
+            double sum = 0;
+            for (int i = 0; i < 144; i++) sum += got.data()[i];
+            assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+        }
+    }
+
     @Test
     void theDefaultOutputsAreTheDeclaredOnesComputedFromTheStart() {
         Path model = write("residual.onnx", residualBranches().graph());
@@ -306,13 +330,17 @@ class OnnxImportTest {
     }
 
     static Path writeModel(Path dir, String name, GraphProto.Builder graph, long[] inputShape) {
+        return writeModel(dir, name, graph, inputShape, 13);
+    }
+
+    static Path writeModel(Path dir, String name, GraphProto.Builder graph, long[] inputShape, int opset) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
         for (int i = 1; i < inputShape.length; i++) shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(inputShape[i]));
         ValueInfoProto x = ValueInfoProto.newBuilder().setName("x").setType(TypeProto.newBuilder()
                 .setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT).setShape(shape))).build();
         ModelProto m = ModelProto.newBuilder().setIrVersion(8).setProducerName("imvec-test")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
                 .setGraph(graph.clone().addInput(0, x).setName("g")).build();
         try {
             return Files.write(dir.resolve(name), m.toByteArray());

@@ -80,12 +80,14 @@ class TunedBackboneTest {
         FineTuneJob.Result job;
         try (OnnxBackbone onnx = OnnxBackbone.open(model(), card())) {
             job = FineTuneJob.builder().setModel(onnx).setPreprocess(pre).setTrain(images()).setFrom("r1")
-                    .optEpochs(2).optHeadEpochs(3).optLearningRate(1e-2f).optBatchSize(8).optThreads(1).build().run(out);
+                    .optEpochs(2).optHeadEpochs(3).optLearningRate(1e-2f).optBatchSize(8).optThreads(1)
+                    .optProbeEpochs(3).optTsneIterations(100).build().run(out);
         }
         assertThat(out.resolve(FineTuneJob.PARAMS_FILE)).exists();
         assertThat(Files.readString(out.resolve(FineTuneJob.TABLE_FILE))).contains("| head accuracy |");
         JsonNode report = new ObjectMapper().readTree(out.resolve(FineTuneJob.REPORT_FILE).toFile());
         assertThat(report.path("from").asText()).isEqualTo("r1");
+        assertThat(report.path("result").path("after").path("separation").path("silhouette_tsne").isNumber()).isTrue();
         assertThat(report.path("to").asText()).isEqualTo("flat");
 
         ImageSet test = IndexedSubset.holdout(images(), 5)[1];
