@@ -43,7 +43,7 @@ final class ModelsCommand implements Callable<Integer> {
                 m.put("model", f.model().toString());
                 m.put("model_present", f.modelPresent());
                 m.put("card_file", f.cardFile().toString());
-                if (f.card() != null) m.put("card", f.card());
+                if (f.card() != null) m.put("card", summary(f.card()));
                 if (f.problem() != null) m.put("problem", f.problem());
                 out.add(m);
             }
@@ -74,6 +74,14 @@ final class ModelsCommand implements Callable<Integer> {
             System.out.printf("  licence %s; source %s%n", c.licence(), c.source());
         }
         return 0;
+    }
+
+    /** The card as JSON with the class list shortened to its length (ImageNet cards name 1,000). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> summary(ModelCard card) {
+        Map<String, Object> m = new com.fasterxml.jackson.databind.ObjectMapper().convertValue(card, Map.class);
+        if (card.classes() != null) m.put("classes", card.classes().size());
+        return m;
     }
 
     /** Each model is timed with the preprocessing its own card asks for. */

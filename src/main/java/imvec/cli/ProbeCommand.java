@@ -104,7 +104,7 @@ final class ProbeCommand implements Callable<Integer> {
             return;
         }
         System.out.printf(Locale.ROOT, "%s probe on %s: test accuracy %.4f, test loss %.4f (train %.4f / %.4f); %d train, %d test rows × %d dims, %d epochs, %.1f s.%n",
-                r.head(), r.classes().size() > 0 ? inputs.get("source") : "", r.testAccuracy(), r.testLoss(), r.trainAccuracy(),
+                r.head(), inputs.get("source"), r.testAccuracy(), r.testLoss(), r.trainAccuracy(),
                 r.trainLoss(), r.trainRows(), r.testRows(), r.dims(), r.epochs().size(), r.seconds());
         int w = r.classes().stream().mapToInt(String::length).max().orElse(5);
         for (int k = 0; k < r.classes().size(); k++) {

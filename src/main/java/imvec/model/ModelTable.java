@@ -1,5 +1,6 @@
 package imvec.model;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import imvec.data.ImageSet;
 import imvec.data.ImageTensors;
 import imvec.data.Preprocess;
@@ -41,8 +42,11 @@ public final class ModelTable {
      * @param features    values per image in that layer
      * @param msPerImage  inference milliseconds per image, averaged over {@code images}
      */
-    public record Row(String model, String path, long fileBytes, long parameters, String layer, long[] layerShape,
-                      long features, double msPerImage, int images, int batch, int cores) {
+    public record Row(@JsonProperty("model") String model, @JsonProperty("path") String path,
+                      @JsonProperty("file_bytes") long fileBytes, @JsonProperty("parameters") long parameters,
+                      @JsonProperty("layer") String layer, @JsonProperty("layer_shape") long[] layerShape,
+                      @JsonProperty("features") long features, @JsonProperty("ms_per_image") double msPerImage,
+                      @JsonProperty("images") int images, @JsonProperty("batch") int batch, @JsonProperty("cores") int cores) {
     }
 
     /**

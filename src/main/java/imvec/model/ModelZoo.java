@@ -30,6 +30,8 @@ public final class ModelZoo {
     private static final String IMAGENET_ORDER =
             "ImageNet-1k (ILSVRC2012) synsets in sorted order, index 0 = n01440764 (tench)";
     private static final String ZOO = "https://github.com/onnx/models/raw/";
+    private static final String CROP_NOTE = "ImageNet mean/std as the zoo README says; the zoo resizes to 256 and"
+            + " centre-crops 224, imvec's crop resizes the shorter side to 224 and centre-crops, keeping a little more context";
 
     /**
      * One downloadable model.
@@ -59,23 +61,23 @@ public final class ModelZoo {
         imagenet("mobilenetv2", "MobileNet v2 1.0 (MXNet Gluon, opset 7)",
                 "13fcb614fdedcc09864c0691c080ccf82ca3b85b", "vision/classification/mobilenet/model/mobilenetv2-7.onnx",
                 "c1c513582d56afceff8516c73804e484c81c6a830712ab6d682253f4a3cd042f", 14246826L, "Apache-2.0",
-                "ImageNet mean/std after a 224 centre crop, as the zoo README says");
+                CROP_NOTE);
         imagenet("resnet18", "ResNet-18 v2 (MXNet Gluon, opset 7)",
                 "2a67a85e670e61bf9819e9df6dae3771974552ff", "validated/vision/classification/resnet/model/resnet18-v2-7.onnx",
                 "3b4d048057854022232aa20bf68262e31718ab7119a17f920b8a2dc1433f824b", 46806737L, "Apache-2.0",
-                "ImageNet mean/std after a 224 centre crop, as the zoo README says");
+                CROP_NOTE);
         imagenet("resnet50", "ResNet-50 v2 (MXNet Gluon, opset 7)",
                 "b9a54e89508f101a1611cd64f4ef56b9cb62c7cf", "vision/classification/resnet/model/resnet50-v2-7.onnx",
                 "1e80e8a7c8eec8e8b20c440d7dd7f2f8590779c7c2859dc4514870dc463845d3", 102442450L, "Apache-2.0",
-                "ImageNet mean/std after a 224 centre crop, as the zoo README says");
+                CROP_NOTE);
         imagenet("squeezenet", "SqueezeNet 1.0 (Caffe2, opset 8)",
                 "4c46cd00fbdb7cd30b6c1c17ab54f2e1f4f7b177", "validated/vision/classification/squeezenet/model/squeezenet1.0-8.onnx",
                 "3c0bff2f7c984350d3ffa98e0167dc08c15da88f05d0c31989ebeba6fbb5e025", 4952222L, "Apache-2.0",
-                "ImageNet mean/std after a 224 centre crop, as the zoo README says");
+                CROP_NOTE);
         imagenet("densenet121", "DenseNet-121 (Caffe2, opset 12)",
                 "4c46cd00fbdb7cd30b6c1c17ab54f2e1f4f7b177", "validated/vision/classification/densenet-121/model/densenet-12.onnx",
                 "0294e7e88e5b3360de9b0fdc321baf9e6ef18b7f058c4536caae3b9f18ed9ed5", 32726877L, "MIT",
-                "the zoo README gives no preprocessing; ImageNet mean/std and a centre crop are assumed");
+                "the zoo README gives no preprocessing; ImageNet mean/std and a centre crop are assumed (" + CROP_NOTE + ")");
         register(new Entry("efficientnet-lite4", "EfficientNet-Lite4 (TensorFlow, opset 11, channels-last input)",
                 URI.create(ZOO + "1455c7548852a276312aad28413d60558ac2dcfa/vision/classification/efficientnet-lite4/model/efficientnet-lite4.onnx"),
                 "d111689907c06eea7c82e4833ddef758da6453b9d4cf60b7e99ca05c7cbd9c12", 51946641L, "MIT", "crop",
