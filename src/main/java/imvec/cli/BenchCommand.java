@@ -62,6 +62,9 @@ final class BenchCommand implements Callable<Integer> {
                     System.out.printf(Locale.ROOT, "  end to end : %8.1f images/s (%.2f s)%n", r.endToEndImagesPerSecond(), r.endToEndSeconds());
                     System.out.printf(Locale.ROOT, "  engine only: %8.1f images/s (%.2f s)%n", r.rawImagesPerSecond(), r.rawSeconds());
                     System.out.printf(Locale.ROOT, "  ratio      : %8.3f%n", r.ratio());
+                    System.out.printf(Locale.ROOT, "  decode only: %8.1f images/s (%.2f s, decode and preprocess on all cores)%n",
+                            r.decodeImagesPerSecond(), r.decodeSeconds());
+                    System.out.printf(Locale.ROOT, "  load average %.2f on %d cores%n", r.loadAverage(), r.cores());
                 }
                 return 0;
             }

@@ -7,6 +7,7 @@ import imvec.data.Subset;
 import imvec.model.Backbone;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,9 +24,16 @@ public final class ExtractBench {
     private ExtractBench() {
     }
 
+    /**
+     * The measured rates. {@code decode*} is decoding and preprocessing alone on all cores, so a
+     * low ratio can be read: on a machine without spare cores, end to end cannot beat
+     * {@code 1 / (1/raw + 1/decode)} by much, however well the two overlap. {@code loadAverage}
+     * is the system's one-minute load when the measurement ended (other processes share the cores).
+     */
     public record Result(int images, int batch, int cores, List<String> layers,
                          double endToEndSeconds, double endToEndImagesPerSecond,
-                         double rawSeconds, double rawImagesPerSecond, double ratio) {
+                         double rawSeconds, double rawImagesPerSecond, double ratio,
+                         double decodeSeconds, double decodeImagesPerSecond, double loadAverage) {
     }
 
     public static Result run(ImageSet data, Backbone model, Preprocess pre, List<LayerRequest> layers,
@@ -36,17 +44,21 @@ public final class ExtractBench {
 
         Path tmp = Files.createTempDirectory("imvec-bench-");
         try {
+            warmUpPipeline(subset, model, pre, layers, batch, tmp.resolve("warm-up"));
             long t0 = System.nanoTime();
             Extractor.Result r = Extractor.builder().setData(subset).setBackbone(model).setPreprocess(pre)
                     .setLayers(layers).optBatchSize(batch).optChunkSize(Math.max(batch, 512))
                     .optListener(listener).build().run(tmp.resolve("run"));
             double e2e = (System.nanoTime() - t0) / 1e9;
 
+            long t1 = System.nanoTime();
             ImageTensors t = ImageTensors.load(subset, pre, null);
+            double decode = (System.nanoTime() - t1) / 1e9;
             double raw = timeForward(model, t, names, batch);
             int n = r.rows();
             return new Result(n, batch, Runtime.getRuntime().availableProcessors(),
-                    layers.stream().map(LayerRequest::name).toList(), e2e, n / e2e, raw, t.n() / raw, (n / e2e) / (t.n() / raw));
+                    layers.stream().map(LayerRequest::name).toList(), e2e, n / e2e, raw, t.n() / raw, (n / e2e) / (t.n() / raw),
+                    decode, t.n() / decode, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         } finally {
             try (Stream<Path> s = Files.walk(tmp)) {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
@@ -57,6 +69,18 @@ public final class ExtractBench {
     /** One batch through the engine first, so session creation and JIT are not timed. */
     private static void warmUp(Backbone model, Preprocess pre, List<String> names, int batch) {
         if (!names.isEmpty()) model.forward(new float[batch * pre.size()], batch, names);
+    }
+
+    /**
+     * A short untimed extraction first, as the engine gets its warm-up batch: the image decoders
+     * and the preprocessing loops are still interpreted on their first images (a cold pass over
+     * the first 256 ImageNet samples took twice as long as a warm one), which a long run does not see.
+     */
+    private static void warmUpPipeline(ImageSet subset, Backbone model, Preprocess pre, List<LayerRequest> layers,
+                                       int batch, Path dir) throws IOException {
+        ImageSet head = Subset.head(subset, Math.min(subset.size(), 4 * batch));
+        Extractor.builder().setData(head).setBackbone(model).setPreprocess(pre).setLayers(layers)
+                .optBatchSize(batch).optChunkSize(Math.max(batch, 512)).build().run(dir);
     }
 
     private static double timeForward(Backbone model, ImageTensors t, List<String> names, int batch) {
