@@ -64,6 +64,8 @@ final class BenchCommand implements Callable<Integer> {
                     System.out.printf(Locale.ROOT, "  ratio      : %8.3f%n", r.ratio());
                     System.out.printf(Locale.ROOT, "  decode only: %8.1f images/s (%.2f s, decode and preprocess on all cores)%n",
                             r.decodeImagesPerSecond(), r.decodeSeconds());
+                    System.out.printf(Locale.ROOT, "  CPU ms/image: end to end %.1f, engine %.1f, decode %.1f; CPU ratio %.3f%n",
+                            r.endToEndCpuMsPerImage(), r.rawCpuMsPerImage(), r.decodeCpuMsPerImage(), r.cpuRatio());
                     System.out.printf(Locale.ROOT, "  load average %.2f on %d cores%n", r.loadAverage(), r.cores());
                 }
                 return 0;

@@ -29,11 +29,17 @@ public final class ExtractBench {
      * low ratio can be read: on a machine without spare cores, end to end cannot beat
      * {@code 1 / (1/raw + 1/decode)} by much, however well the two overlap. {@code loadAverage}
      * is the system's one-minute load when the measurement ended (other processes share the cores).
+     * The {@code *CpuMsPerImage} figures are this process's CPU time (all threads, the engine's
+     * native ones included) per image in each phase: unlike the rates they barely move with other
+     * processes' load, and {@code cpuRatio} = raw CPU / end-to-end CPU is the ratio the rates
+     * would show on otherwise idle cores when both phases keep all cores busy.
      */
     public record Result(int images, int batch, int cores, List<String> layers,
                          double endToEndSeconds, double endToEndImagesPerSecond,
                          double rawSeconds, double rawImagesPerSecond, double ratio,
-                         double decodeSeconds, double decodeImagesPerSecond, double loadAverage) {
+                         double decodeSeconds, double decodeImagesPerSecond, double loadAverage,
+                         double endToEndCpuMsPerImage, double rawCpuMsPerImage, double decodeCpuMsPerImage,
+                         double cpuRatio) {
     }
 
     public static Result run(ImageSet data, Backbone model, Preprocess pre, List<LayerRequest> layers,
@@ -45,25 +51,36 @@ public final class ExtractBench {
         Path tmp = Files.createTempDirectory("imvec-bench-");
         try {
             warmUpPipeline(subset, model, pre, layers, batch, tmp.resolve("warm-up"));
-            long t0 = System.nanoTime();
+            long c0 = processCpuNanos(), t0 = System.nanoTime();
             Extractor.Result r = Extractor.builder().setData(subset).setBackbone(model).setPreprocess(pre)
                     .setLayers(layers).optBatchSize(batch).optChunkSize(Math.max(batch, 512))
                     .optListener(listener).build().run(tmp.resolve("run"));
             double e2e = (System.nanoTime() - t0) / 1e9;
-
-            long t1 = System.nanoTime();
+            long c1 = processCpuNanos(), t1 = System.nanoTime();
             ImageTensors t = ImageTensors.load(subset, pre, null);
             double decode = (System.nanoTime() - t1) / 1e9;
+            long c2 = processCpuNanos();
             double raw = timeForward(model, t, names, batch);
+            long c3 = processCpuNanos();
             int n = r.rows();
+            double e2eCpu = (c1 - c0) / 1e6 / n, decodeCpu = (c2 - c1) / 1e6 / t.n(), rawCpu = (c3 - c2) / 1e6 / t.n();
             return new Result(n, batch, Runtime.getRuntime().availableProcessors(),
                     layers.stream().map(LayerRequest::name).toList(), e2e, n / e2e, raw, t.n() / raw, (n / e2e) / (t.n() / raw),
-                    decode, t.n() / decode, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                    decode, t.n() / decode, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                    e2eCpu, rawCpu, decodeCpu, rawCpu / e2eCpu);
         } finally {
             try (Stream<Path> s = Files.walk(tmp)) {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
             }
         }
+    }
+
+    /** CPU time of the whole process so far (0 where the JVM does not report it). */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime());
+        }
+        return 0;
     }
 
     /** One batch through the engine first, so session creation and JIT are not timed. */
