@@ -34,9 +34,27 @@ final class Kernels {
         }
     }
 
-    /** The single-precision form of {@link #multiplyAdd(double[][], double[][], double[][], int, int, int, int, int, int)}: twice the lanes per vector. */
+    /**
+     * Whether the JVM runs with the incubating Vector API ({@code --add-modules jdk.incubator.vector},
+     * which the {@code imvec} launcher and the tests pass): then the single-precision product uses
+     * {@link VectorKernels}, else the auto-vectorised loop below. Both give the same sums up to rounding.
+     */
+    static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !Boolean.getBoolean("imvec.noVectorApi");
+
+    /** The single-precision form of {@link #multiplyAdd(double[][], double[][], double[][], int, int, int, int, int, int)}. */
     static void multiplyAdd(float[][] a, float[][] t, float[][] g,
                             int r0, int r1, int k0, int k1, int c0, int c1) {
+        if (VECTOR_API) {
+            VectorKernels.multiplyAdd(a, t, g, r0, r1, k0, k1, c0, c1);
+        } else {
+            multiplyAddScalar(a, t, g, r0, r1, k0, k1, c0, c1);
+        }
+    }
+
+    /** The single-precision product as a plain loop the JIT vectorises: twice the lanes of double. */
+    static void multiplyAddScalar(float[][] a, float[][] t, float[][] g,
+                                  int r0, int r1, int k0, int k1, int c0, int c1) {
         for (int i = r0; i < r1; i++) {
             float[] gi = g[i], ai = a[i];
             int k = k0;
