@@ -76,6 +76,21 @@ final class Permutations {
                 throw new UserError(test + ": the word similarity matrix is " + k + "×" + words[0].length + " but group " + (g + 1)
                         + "'s image similarity matrix is " + m.length + "×" + m[0].length + "; both must cover the same concepts.");
             }
+            checkSymmetric(m, "group " + (g + 1) + "'s image similarity matrix", test);
+        }
+        checkSymmetric(words, "the word similarity matrix", test);
+    }
+
+    /** Similarity matrices are symmetric; the tests rely on it. */
+    private static void checkSymmetric(double[][] m, String what, String test) {
+        for (int a = 0; a < m.length; a++) {
+            if (m[a].length != m.length) throw new UserError(test + ": " + what + " is not square.");
+            for (int b = a + 1; b < m.length; b++) {
+                if (!(Math.abs(m[a][b] - m[b][a]) <= 1e-9)) {
+                    throw new UserError(test + ": " + what + " is not symmetric (entry " + a + "," + b + " is " + m[a][b]
+                            + " but " + b + "," + a + " is " + m[b][a] + ").");
+                }
+            }
         }
     }
 }

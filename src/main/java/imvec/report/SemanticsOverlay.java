@@ -70,17 +70,20 @@ public final class SemanticsOverlay {
             curves.add(new Curve(name, c.layers(), c.accuracy()));
         }
         String title = "2-vs-2 accuracy across layers";
+        // Always show the chance line at 0.5.
+        double lo = Math.min(0.45, Math.floor(20 * curves.stream().flatMapToDouble(c -> java.util.Arrays.stream(c.accuracy()))
+                .filter(Double::isFinite).min().orElse(0.5) - 1) / 20);
         if (curves.stream().allMatch(c -> c.layers().equals(curves.get(0).layers()))) {
             LinePlot.Builder b = LinePlot.builder().setTitle(title).setCategories(curves.get(0).layers())
-                    .optAxisLabels("layer (input → output)", "2-vs-2 accuracy").optReferenceLine(0.5, "chance");
+                    .optAxisLabels("layer (input → output)", "2-vs-2 accuracy").optReferenceLine(0.5, "chance").optYRange(lo, 1.0);
             for (Curve c : curves) b.addSeries(c.name(), c.accuracy());
             return b.build().save(out);
         }
-        return Charts.save(depthChart(title, curves), out, title,
+        return Charts.save(depthChart(title, curves, lo), out, title,
                 "2-vs-2 accuracy against relative layer depth (0 = first stored layer, 1 = last) for " + String.join(", ", names) + ". Chance is 0.5.");
     }
 
-    private static XYChart depthChart(String title, List<Curve> curves) {
+    private static XYChart depthChart(String title, List<Curve> curves, double yMin) {
         XYChart chart = new XYChartBuilder().width(900).height(600).title(title)
                 .xAxisTitle("relative depth (first stored layer 0, last 1)").yAxisTitle("2-vs-2 accuracy").build();
         var s = chart.getStyler();
@@ -89,6 +92,8 @@ public final class SemanticsOverlay {
         s.setMarkerSize(7);
         s.setXAxisMin(0.0);
         s.setXAxisMax(1.0);
+        s.setYAxisMin(yMin);
+        s.setYAxisMax(1.0);
         int i = 0;
         for (Curve c : curves) {
             int n = c.layers().size();

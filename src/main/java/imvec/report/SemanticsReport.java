@@ -593,6 +593,36 @@ public final class SemanticsReport {
         return v < 0.001 ? String.format(Locale.ROOT, "%.1e", v) : String.format(Locale.ROOT, "%.3f", v);
     }
 
+    /**
+     * Word vectors for reports that run without being told where they are (the demo):
+     * {@code $IMVEC_WORDS}, else the shared GloVe subset beside the project; null when neither exists.
+     */
+    public static Path defaultWords() {
+        String env = System.getenv("IMVEC_WORDS");
+        if (env != null && !env.isBlank()) return Path.of(env);
+        Path shared = Path.of("../shared/data/glove-6b-100d-subset/vectors.txt");
+        return Files.isRegularFile(shared) ? shared : null;
+    }
+
+    /** Adds a "Semantics across layers" section (table and figure) to an HTML report. */
+    public static void addSection(HtmlReport html, Result r, String figure) {
+        html.section("Semantics across layers");
+        html.paragraph(String.format(Locale.ROOT, "Does each layer's geometry match word meaning (Dharmaretnam & Fyshe 2018)? "
+                        + "%d of %d class names have word vectors (%s). For each pair of concepts the 2-vs-2 test asks whether "
+                        + "the layer's similarity pattern pairs them with the right words; chance is 0.5. Images are averaged in %d "
+                        + "group(s) per concept; p-values from %s label permutations.",
+                r.coverage().covered().size(), r.coverage().entries().size(), r.provenance().get("words"), r.groups(),
+                r.provenance().get("permutations")));
+        List<List<String>> rows = new ArrayList<>();
+        for (LayerRow l : r.layers()) {
+            rows.add(List.of(l.layer(), Integer.toString(l.dims()), f(l.rsa(), "%.3f"), p(l.rsaP()),
+                    l.twoVsTwo() == null ? "" : String.format(Locale.ROOT, "%.3f ± %.3f", l.twoVsTwo(), l.twoVsTwoSd()),
+                    p(l.twoVsTwoP()), f(l.oneVsTwo(), "%.3f"), l.oneVsTwoImages() == null ? "" : l.oneVsTwoImages().toString()));
+        }
+        html.table(List.of("layer", "dims", "RSA", "p", "2-vs-2 (mean ± sd)", "p", "1-vs-2", "n"), rows);
+        if (figure != null) html.figures(List.of(figure), List.of("2-vs-2 and 1-vs-2 accuracy by layer; * p < " + r.provenance().get("alpha")));
+    }
+
     static String coverageTsv(ConceptVectors.Coverage cov) {
         StringBuilder s = new StringBuilder("concept\tcovered\tsource\tused\twords\tmissing\n");
         for (ConceptVectors.Entry e : cov.entries()) {

@@ -320,6 +320,8 @@ class SemanticTestsTest {
         assertThatThrownBy(() -> Rsa.rsa(w, im)).isInstanceOf(UserError.class).hasMessageContaining("same concepts");
         assertThatThrownBy(() -> Similarity.PEARSON.cross(new float[][]{{1, 2, 3}}, new float[][]{{1, 2}}))
                 .isInstanceOf(UserError.class).hasMessageContaining("3 and 2");
+        double[][] asym = {{1, 0.2, 0.3}, {0.25, 1, 0.1}, {0.3, 0.1, 1}};
+        assertThatThrownBy(() -> TwoVsTwo.accuracy(asym, asym)).isInstanceOf(UserError.class).hasMessageContaining("not symmetric");
         float[][] refs = gaussian(new Random(3), 5, 4);
         assertThatThrownBy(() -> OneVsTwo.builder().build().test(w, refs, new float[][]{refs[0]}, new int[]{1}, new int[]{1}))
                 .isInstanceOf(UserError.class).hasMessageContaining("not misclassified");

@@ -112,6 +112,12 @@ class SemanticsReportTest {
         assertThat(again.layers().get(0).twoVsTwoP()).isEqualTo(noise.twoVsTwoP());
         assertThat(again.layers().get(0).rsaP()).isEqualTo(noise.rsaP());
 
+        HtmlReport html = new HtmlReport("test");
+        SemanticsReport.addSection(html, r, "out/semantics.png");
+        html.write(dir.resolve("report.html"));
+        assertThat(Files.readString(dir.resolve("report.html"))).contains("Semantics across layers").contains("meaningful")
+                .contains(String.format(java.util.Locale.ROOT, "%.3f", meaningful.twoVsTwo())).contains("out/semantics.png");
+
         List<Path> overlay = SemanticsOverlay.plot(List.of(out, out), dir.resolve("both.png"));
         assertThat(overlay).allSatisfy(p -> assertThat(p).isNotEmptyFile());
     }
