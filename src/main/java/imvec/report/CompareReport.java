@@ -104,7 +104,9 @@ public final class CompareReport {
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
             progress.accept(e.name() + " · " + e.layer());
-            rows.add(measure(e, out, String.format(Locale.ROOT, "%d-%s", i + 1, slug(e.name() + "-" + e.layer()))));
+            Path runName = e.run().toAbsolutePath().normalize().getFileName();
+            String folder = String.format(Locale.ROOT, "%d-%s", i + 1, slug((runName == null ? "run" : runName) + "-" + e.layer()));
+            rows.add(measure(e, out, folder));
         }
         Path md = out.resolve(MARKDOWN);
         Path html = out.resolve(HTML);
