@@ -92,10 +92,12 @@ public final class ExtractBench {
      * A short untimed extraction first, as the engine gets its warm-up batch: the image decoders
      * and the preprocessing loops are still interpreted on their first images (a cold pass over
      * the first 256 ImageNet samples took twice as long as a warm one), which a long run does not see.
+     * At least 256 images: decoding one thread's ImageNet JPEGs cost 16–20 ms CPU each over the
+     * first 256 and a steady 6–8 ms after, so 4 batches of 32 left the timed run half cold.
      */
     private static void warmUpPipeline(ImageSet subset, Backbone model, Preprocess pre, List<LayerRequest> layers,
                                        int batch, Path dir) throws IOException {
-        ImageSet head = Subset.head(subset, Math.min(subset.size(), 4 * batch));
+        ImageSet head = Subset.head(subset, Math.min(subset.size(), Math.max(256, 4 * batch)));
         Extractor.builder().setData(head).setBackbone(model).setPreprocess(pre).setLayers(layers)
                 .optBatchSize(batch).optChunkSize(Math.max(batch, 512)).build().run(dir);
     }
