@@ -8,6 +8,7 @@ import imvec.analysis.LinearProbe;
 import imvec.analysis.Separation;
 import imvec.analysis.Tsne;
 import imvec.model.OnnxBackbone;
+import imvec.model.TrainedNet;
 import imvec.store.AtomicFiles;
 import imvec.store.LabelledMatrix;
 import imvec.store.Manifest;
@@ -30,8 +31,8 @@ import java.util.function.Consumer;
  * Compares stored layers of several runs (one backbone or layer per row) in the image-embedding
  * studies' tables, written as {@code compare.md}, {@code compare.html} and {@code compare.json}:
  * <ol>
- *   <li>Table I, the models: ONNX file size and parameter count (when the run's model is an ONNX
- *       file that is still there), features per image, rows;</li>
+ *   <li>Table I, the models: weights file size and parameter count (when the run's model, an ONNX
+ *       file or a CNN from {@code imvec train}, is still there), features per image, rows;</li>
  *   <li>Table II, the transfer head: {@link LinearProbe} test accuracy and loss on a seeded
  *       stratified split;</li>
  *   <li>Table III, silhouettes on the full features, PCA-3 and t-SNE-3, with the reduction times
@@ -129,6 +130,12 @@ public final class CompareReport {
         if (modelPath != null && modelPath.endsWith(".onnx") && Files.isRegularFile(Path.of(modelPath))) {
             bytes = Files.size(Path.of(modelPath));
             parameters = OnnxBackbone.parameterCount(Path.of(modelPath));
+        } else if (modelPath != null && Files.isRegularFile(Path.of(modelPath).resolve(TrainedNet.PARAMS_FILE))) {
+            // A CNN from `imvec train`: its weights file, and the values of its parameters.
+            bytes = Files.size(Path.of(modelPath).resolve(TrainedNet.PARAMS_FILE));
+            try (TrainedNet net = TrainedNet.load(Path.of(modelPath))) {
+                parameters = net.parameterValues().stream().mapToLong(v -> v.length).sum();
+            }
         }
         List<String> files = plots ? plots(m, s, out, folder) : List.of();
         String model = modelPath == null ? "?" : Path.of(modelPath).getFileName().toString();

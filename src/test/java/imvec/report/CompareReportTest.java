@@ -3,6 +3,8 @@ package imvec.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import imvec.cli.Main;
+import imvec.model.ModelCard;
+import imvec.model.TrainedNet;
 import imvec.model.onnx.OnnxProto.GraphProto;
 import imvec.model.onnx.OnnxProto.ModelProto;
 import imvec.model.onnx.OnnxProto.NodeProto;
@@ -147,6 +149,22 @@ class CompareReportTest {
         assertThat(json.path("imvec_version").isTextual()).isTrue();
         assertThat(json.path("rows").get(0).path("separation").path("silhouette_tsne").asDouble())
                 .isEqualTo(blobs.separation().silhouetteTsne());
+    }
+
+    @Test
+    void aTrainedCnnReportsItsWeightsFileAndParameterCount() throws IOException {
+        Path model = dir.resolve("cnn");
+        ModelCard card = TrainedNet.cardFor("fm-cnn", CLASSES, new float[] {0f}, new float[] {1f}, "test");
+        try (TrainedNet net = TrainedNet.create("fm-cnn", card, 1)) {
+            net.save(model);
+        }
+        Path a = run("a", model.toString(), 3, 1);
+        CompareReport.Row r = fast().optPlots(false).addRun("A", a, "blobs").build().run(dir.resolve("out")).rows().getFirst();
+        long bytes = Files.size(model.resolve(TrainedNet.PARAMS_FILE));
+        assertThat(r.modelBytes()).isEqualTo(bytes);
+        // float32 values plus the parameter file's names and shapes: two independent views of the size.
+        assertThat(r.parameters()).isPositive().isBetween((bytes - 16_384) / 4, bytes / 4);
+        assertThat(r.plots()).isEmpty();
     }
 
     @Test
