@@ -79,8 +79,11 @@ public final class Demo {
         t0 = System.nanoTime();
         List<LayerRow> rows = analyse(run, manifest, infos);
         seconds.put("analyse", (System.nanoTime() - t0) / 1e9);
+        t0 = System.nanoTime();
+        DemoClassVectors classVectors = DemoClassVectors.run(out, run, seed, listener);
+        seconds.put("class vectors", (System.nanoTime() - t0) / 1e9);
         Path report = out.resolve("report.html");
-        writeReport(report, manifest, accuracy, rows, seconds);
+        writeReport(report, manifest, accuracy, rows, classVectors, seconds);
         return new Result(report, modelDir, run, accuracy, trained, rows, seconds);
     }
 
@@ -120,7 +123,8 @@ public final class Demo {
         return rows;
     }
 
-    private void writeReport(Path file, Manifest m, double accuracy, List<LayerRow> rows, Map<String, Double> seconds) throws IOException {
+    private void writeReport(Path file, Manifest m, double accuracy, List<LayerRow> rows, DemoClassVectors classVectors,
+                             Map<String, Double> seconds) throws IOException {
         HtmlReport r = new HtmlReport("imvec demo: what each layer of a Fashion-MNIST CNN sees");
         r.paragraph(String.format(Locale.ROOT, "A small CNN (fm-cnn) trained on the Fashion-MNIST training split reaches %.4f test accuracy. "
                 + "Below, every layer's activations on the %d test images: how well they separate the 10 classes "
@@ -134,6 +138,7 @@ public final class Demo {
         r.table(List.of("layer", "op", "dims", "silhouette", "PC1 var", "PC2 var"), table);
         r.section("PCA per layer");
         r.figures(rows.stream().map(LayerRow::plot).toList(), rows.stream().map(x -> x.layer() + " (silhouette " + fmt(x.silhouette()) + ")").toList());
+        classVectors.addTo(r);
         Map<String, Object> prov = new LinkedHashMap<>();
         prov.put("imvec version", Version.get());
         prov.put("model", m.model().path());
