@@ -82,10 +82,13 @@ public final class Demo {
         List<LayerRow> rows = analyse(run, manifest, infos);
         seconds.put("analyse", (System.nanoTime() - t0) / 1e9);
         t0 = System.nanoTime();
+        DemoClassVectors classVectors = DemoClassVectors.run(out, run, seed, listener);
+        seconds.put("class vectors", (System.nanoTime() - t0) / 1e9);
+        t0 = System.nanoTime();
         SemanticsReport.Result semantics = semantics(run);
         seconds.put("semantics", (System.nanoTime() - t0) / 1e9);
         Path report = out.resolve("report.html");
-        writeReport(report, manifest, accuracy, trained, rows, seconds, semantics);
+        writeReport(report, manifest, accuracy, trained, rows, classVectors, seconds, semantics);
         return new Result(report, modelDir, run, accuracy, trained, rows, seconds);
     }
 
@@ -135,7 +138,8 @@ public final class Demo {
     }
 
     private void writeReport(Path file, Manifest m, double accuracy, boolean trained, List<LayerRow> rows,
-                             Map<String, Double> seconds, SemanticsReport.Result semantics) throws IOException {
+                             DemoClassVectors classVectors, Map<String, Double> seconds,
+                             SemanticsReport.Result semantics) throws IOException {
         HtmlReport r = new HtmlReport("imvec demo: what each layer of a Fashion-MNIST CNN sees");
         r.paragraph(String.format(Locale.ROOT, "A small CNN (fm-cnn) trained on the Fashion-MNIST training split reaches %.4f test accuracy. "
                 + "Below, every layer's activations on the %d test images: how well they separate the 10 classes "
@@ -149,6 +153,7 @@ public final class Demo {
         r.table(List.of("layer", "op", "dims", "silhouette", "PC1 var", "PC2 var"), table);
         r.section("PCA per layer");
         r.figures(rows.stream().map(LayerRow::plot).toList(), rows.stream().map(x -> x.layer() + " (silhouette " + fmt(x.silhouette()) + ")").toList());
+        classVectors.addTo(r);
         if (semantics != null) {
             SemanticsReport.addSection(r, semantics, "semantics/semantics.png");
         } else {
