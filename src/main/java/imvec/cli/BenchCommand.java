@@ -114,8 +114,9 @@ final class BenchCommand implements Callable<Integer> {
         @Mixin
         Common common;
 
-        @Option(names = "--data", defaultValue = "fashion-mnist:test", description = "Dataset spec (default ${DEFAULT-VALUE}).")
-        String data;
+        @Option(names = "--data", split = "\\+", defaultValue = "fashion-mnist:test",
+                description = "Dataset specs joined by + (e.g. fashion-mnist:train+fashion-mnist:test for all 70k; default ${DEFAULT-VALUE}).")
+        List<String> data;
 
         @Option(names = "--images", defaultValue = "10000", description = "Images to embed (default ${DEFAULT-VALUE}).")
         int images;
@@ -137,10 +138,11 @@ final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            ImageSet set = DataSpecs.open(data, null);
+            List<ImageSet> sets = new java.util.ArrayList<>();
+            for (String spec : data) sets.add(DataSpecs.open(spec, null));
             imvec.report.TsneBench.Result r;
             try (ProgressBar bar = common.progress("t-SNE")) {
-                r = imvec.report.TsneBench.run(set, images, pca, iterations, out, python, script, (done, total, kl) -> bar.update(done, total));
+                r = imvec.report.TsneBench.run(sets, images, pca, iterations, out, python, script, (done, total, kl) -> bar.update(done, total));
             }
             if (common.json) {
                 common.printJson(r);

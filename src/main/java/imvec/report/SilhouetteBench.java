@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.DoubleConsumer;
 
@@ -33,24 +32,10 @@ public final class SilhouetteBench {
 
     public static Result run(List<ImageSet> sets, int limit, Path outDir, Path python, Path script,
                              DoubleConsumer progress) throws IOException, InterruptedException {
-        List<float[]> rows = new ArrayList<>();
-        List<Integer> labels = new ArrayList<>();
-        List<String> specs = new ArrayList<>();
-        for (ImageSet set : sets) {
-            int take = Math.min(set.size(), limit - rows.size());
-            if (take <= 0) break;
-            float[][] x = TsneBench.pixels(set, take, 1f);
-            for (int i = 0; i < take; i++) {
-                if (!rows.isEmpty() && x[i].length != rows.get(0).length) {
-                    throw new UserError(set.spec() + " has images of another size than " + specs.get(0) + ".");
-                }
-                rows.add(x[i]);
-                labels.add(set.label(i));
-            }
-            specs.add(set.spec());
-        }
-        float[][] x = rows.toArray(new float[0][]);
-        int[] y = labels.stream().mapToInt(Integer::intValue).toArray();
+        TsneBench.Rows rows = TsneBench.rows(sets, limit, 1f);
+        float[][] x = rows.x();
+        int[] y = rows.y();
+        List<String> specs = rows.specs();
         String load = TsneBench.loadAverage();
         double cpu0 = TsneBench.cpuSeconds();
         long t0 = System.nanoTime();

@@ -34,10 +34,11 @@ public final class TsneBench {
                          double timeRatio, double cpuRatio, double klRatio, List<String> files) {
     }
 
-    public static Result run(ImageSet set, int n, int pcaDims, int iterations, Path outDir, Path python, Path script,
+    public static Result run(List<ImageSet> sets, int n, int pcaDims, int iterations, Path outDir, Path python, Path script,
                              Tsne.Callback callback) throws IOException, InterruptedException {
-        int rows = Math.min(n, set.size());
-        float[][] pixels = pixels(set, rows, 1 / 255f);
+        Rows joined = rows(sets, n, 1 / 255f);
+        float[][] pixels = joined.x();
+        int rows = pixels.length;
         float[][] x = toFloat(Pca.builder().optComponents(pcaDims).build().fit(pixels).coordinates());
         Files.createDirectories(outDir);
         List<String> files = new ArrayList<>();
@@ -58,7 +59,7 @@ public final class TsneBench {
             sk = sklearn(python, script, input, json, iterations);
             files.add(json.toString());
         }
-        return new Result(set.spec(), rows, pixels[0].length, pcaDims, Runtime.getRuntime().availableProcessors(),
+        return new Result(String.join(" + ", joined.specs()), rows, pixels[0].length, pcaDims, Runtime.getRuntime().availableProcessors(),
                 imvec, r.klDivergence(), r.seconds().affinities(), sk,
                 sk == null ? Double.NaN : imvec.seconds() / sk.seconds(),
                 sk == null ? Double.NaN : imvec.cpuSeconds() / sk.cpuSeconds(), sk == null ? Double.NaN : imvec.kl() / sk.kl(), files);
@@ -77,6 +78,31 @@ public final class TsneBench {
         JsonNode j = new ObjectMapper().readTree(json.toFile());
         return new Side("scikit-learn " + j.get("sklearn_version").asText(), j.get("seconds").asDouble(), j.get("cpu_seconds").asDouble(),
                 j.get("kl_divergence").asDouble(), j.get("iterations").asInt(), load);
+    }
+
+    /** Pixel rows, labels and the specs they came from, gathered over several sets. */
+    record Rows(float[][] x, int[] y, List<String> specs) {
+    }
+
+    /** The first {@code limit} images of the sets in turn (e.g. train then test), as pixel rows times {@code scale}. */
+    static Rows rows(List<ImageSet> sets, int limit, float scale) throws IOException {
+        List<float[]> rows = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        List<String> specs = new ArrayList<>();
+        for (ImageSet set : sets) {
+            int take = Math.min(set.size(), limit - rows.size());
+            if (take <= 0) break;
+            float[][] x = pixels(set, take, scale);
+            for (int i = 0; i < take; i++) {
+                if (!rows.isEmpty() && x[i].length != rows.get(0).length) {
+                    throw new UserError(set.spec() + " has images of another size than " + specs.get(0) + ".");
+                }
+                rows.add(x[i]);
+                labels.add(set.label(i));
+            }
+            specs.add(set.spec());
+        }
+        return new Rows(rows.toArray(new float[0][]), labels.stream().mapToInt(Integer::intValue).toArray(), specs);
     }
 
     /** The first {@code rows} images as flat pixel rows times {@code scale}; all images must share a size. */
