@@ -36,9 +36,9 @@ public final class Im2VecJob {
             te = ImageTensors.load(test, pre, decodeProgress);
         }
         double decode = (System.nanoTime() - t0) / 1e9;
-        float[][] stats = channelStats(tr);
-        standardise(tr, stats);
-        if (te != null) standardise(te, stats);
+        float[][] stats = tr.channelStats();
+        tr.standardise(stats);
+        if (te != null) te.standardise(stats);
         Im2Vec.Result r = im2vec.fit(tr.x(), tr.y(), tr.n(), tr.size(), train.classes(),
                 te == null ? null : te.x(), te == null ? null : te.y(), te == null ? 0 : te.n());
         return new Result(r, tr.n(), te == null ? 0 : te.n(), tr.size(), stats[0], stats[1], train.spec(),
@@ -56,37 +56,4 @@ public final class Im2VecJob {
         }
     }
 
-    static float[][] channelStats(ImageTensors t) {
-        int c = t.channels(), plane = t.height() * t.width();
-        double[] sum = new double[c], sq = new double[c];
-        for (int i = 0; i < t.n(); i++) {
-            for (int k = 0; k < c; k++) {
-                int base = (i * c + k) * plane;
-                for (int p = 0; p < plane; p++) {
-                    double v = t.x()[base + p];
-                    sum[k] += v;
-                    sq[k] += v * v;
-                }
-            }
-        }
-        float[] mean = new float[c], std = new float[c];
-        double count = (double) t.n() * plane;
-        for (int k = 0; k < c; k++) {
-            mean[k] = (float) (sum[k] / count);
-            std[k] = (float) Math.sqrt(Math.max(1e-12, sq[k] / count - mean[k] * (double) mean[k]));
-        }
-        return new float[][]{mean, std};
-    }
-
-    private static void standardise(ImageTensors t, float[][] stats) {
-        int c = t.channels(), plane = t.height() * t.width();
-        float[] x = t.x();
-        for (int i = 0; i < t.n(); i++) {
-            for (int k = 0; k < c; k++) {
-                int base = (i * c + k) * plane;
-                float m = stats[0][k], inv = 1 / stats[1][k];
-                for (int p = 0; p < plane; p++) x[base + p] = (x[base + p] - m) * inv;
-            }
-        }
-    }
 }

@@ -17,6 +17,40 @@ import java.util.stream.IntStream;
 public record ImageTensors(float[] x, int[] y, int n, int channels, int height, int width,
                            List<String> classes, List<String> skipped) {
 
+    /** Per-channel mean and standard deviation of these pixels: {@code {mean[c], std[c]}}. */
+    public float[][] channelStats() {
+        int plane = height * width;
+        double[] sum = new double[channels], sq = new double[channels];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < channels; k++) {
+                int base = (i * channels + k) * plane;
+                for (int p = 0; p < plane; p++) {
+                    double v = x[base + p];
+                    sum[k] += v;
+                    sq[k] += v * v;
+                }
+            }
+        }
+        float[] mean = new float[channels], std = new float[channels];
+        double count = (double) n * plane;
+        for (int k = 0; k < channels; k++) {
+            mean[k] = (float) (sum[k] / count);
+            std[k] = (float) Math.sqrt(Math.max(1e-12, sq[k] / count - mean[k] * (double) mean[k]));
+        }
+        return new float[][]{mean, std};
+    }
+
+    /** Subtracts each channel's mean and divides by its deviation, in place (statistics of the training split). */
+    public void standardise(float[][] stats) {
+        int plane = height * width;
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < channels; k++) {
+                int base = (i * channels + k) * plane;
+                for (int p = 0; p < plane; p++) x[base + p] = (x[base + p] - stats[0][k]) / stats[1][k];
+            }
+        }
+    }
+
     public int size() {
         return channels * height * width;
     }

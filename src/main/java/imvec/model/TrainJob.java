@@ -61,15 +61,15 @@ public final class TrainJob {
         Architecture arch = Architectures.get(architecture);
         Preprocess unit = Preprocess.builder().setChannels(arch.channels()).setSize(arch.height(), arch.width()).build();
         ImageTensors tr = ImageTensors.load(train, unit, decodeProgress);
-        float[][] stats = channelStats(tr);
-        normalise(tr, stats);
+        float[][] stats = tr.channelStats();
+        tr.standardise(stats);
         ImageTensors te = null;
         if (test != null) {
             if (!test.classes().equals(train.classes())) {
                 throw new UserError("test set " + test.spec() + " has classes " + test.classes() + ", not the training set's " + train.classes() + ".");
             }
             te = ImageTensors.load(test, unit, decodeProgress);
-            normalise(te, stats);
+            te.standardise(stats);
         }
         Training t = training.optNormalisation(stats[0], stats[1])
                 .optDataSpec(train.spec(), test == null ? null : test.spec()).build();
@@ -81,39 +81,6 @@ public final class TrainJob {
         }
     }
 
-    /** Per-channel mean and standard deviation of pixels scaled to [0,1]. */
-    static float[][] channelStats(ImageTensors t) {
-        int c = t.channels(), plane = t.height() * t.width();
-        double[] sum = new double[c], sq = new double[c];
-        for (int i = 0; i < t.n(); i++) {
-            for (int k = 0; k < c; k++) {
-                int base = (i * c + k) * plane;
-                for (int p = 0; p < plane; p++) {
-                    double v = t.x()[base + p];
-                    sum[k] += v;
-                    sq[k] += v * v;
-                }
-            }
-        }
-        float[] mean = new float[c], std = new float[c];
-        double count = (double) t.n() * plane;
-        for (int k = 0; k < c; k++) {
-            mean[k] = (float) (sum[k] / count);
-            std[k] = (float) Math.sqrt(Math.max(1e-12, sq[k] / count - mean[k] * (double) mean[k]));
-        }
-        return new float[][]{mean, std};
-    }
-
-    private static void normalise(ImageTensors t, float[][] stats) {
-        int c = t.channels(), plane = t.height() * t.width();
-        float[] x = t.x();
-        for (int i = 0; i < t.n(); i++) {
-            for (int k = 0; k < c; k++) {
-                int base = (i * c + k) * plane;
-                for (int p = 0; p < plane; p++) x[base + p] = (x[base + p] - stats[0][k]) / stats[1][k];
-            }
-        }
-    }
 
     public static final class Builder {
         private ImageSet train;

@@ -12,12 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Serves fixed files on 127.0.0.1 for download tests; anything else is a 404. */
-final class LocalHttpServer implements AutoCloseable {
+public final class LocalHttpServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
 
-    LocalHttpServer() throws IOException {
+    public LocalHttpServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             requests.incrementAndGet();
@@ -35,16 +35,16 @@ final class LocalHttpServer implements AutoCloseable {
         server.start();
     }
 
-    LocalHttpServer serve(String path, byte[] body) {
+    public LocalHttpServer serve(String path, byte[] body) {
         files.put(path, body);
         return this;
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
     }
 
-    int requests() {
+    public int requests() {
         return requests.get();
     }
 

@@ -1,6 +1,6 @@
 package imvec.model;
 
-import com.sun.net.httpserver.HttpServer;
+import imvec.data.LocalHttpServer;
 import imvec.data.Downloader;
 import imvec.data.Image;
 import imvec.data.ImageSet;
@@ -19,9 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -30,10 +28,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -47,36 +42,20 @@ class ModelZooTest {
     @TempDir
     Path dir;
 
-    private HttpServer server;
-    private final Map<String, byte[]> served = new ConcurrentHashMap<>();
-    private final AtomicInteger requests = new AtomicInteger();
+    private LocalHttpServer server;
 
     @BeforeEach
     void startServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", exchange -> {
-            requests.incrementAndGet();
-            byte[] body = served.get(exchange.getRequestURI().getPath());
-            if (body == null) {
-                exchange.sendResponseHeaders(404, -1);
-            } else {
-                exchange.sendResponseHeaders(200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            }
-            exchange.close();
-        });
-        server.start();
+        server = new LocalHttpServer();
     }
 
     @AfterEach
     void stopServer() {
-        server.stop(0);
+        server.close();
     }
 
     private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+        return server.uri(path);
     }
 
     /** x[N,3,8,8] → Conv 1×1 (4 filters) → Relu → GlobalAveragePool → Flatten → Gemm(5) → Softmax. */
@@ -136,7 +115,7 @@ class ModelZooTest {
     @Test
     void pullDownloadsVerifiesAndWritesACardFromTheGraph() throws Exception {
         byte[] model = tinyClassifier(-1).toByteArray();
-        served.put("/zoo/tiny.onnx", model);
+        server.serve("/zoo/tiny.onnx", model);
         ModelZoo.Pulled p = ModelZoo.pull(entry(uri("/zoo/tiny.onnx"), sha256(model)), dir, new Downloader(),
                 Downloader.Progress.NONE);
 
@@ -154,9 +133,9 @@ class ModelZooTest {
         assertThat(card.classOrder()).isEqualTo("five made-up classes");
 
         // A second pull finds the verified file and does not download again.
-        int before = requests.get();
+        int before = server.requests();
         ModelZoo.pull(entry(uri("/zoo/tiny.onnx"), sha256(model)), dir, new Downloader(), Downloader.Progress.NONE);
-        assertThat(requests.get()).isEqualTo(before);
+        assertThat(server.requests()).isEqualTo(before);
         // And the catalogue lists it.
         assertThat(ModelCatalog.list(List.of(dir))).singleElement()
                 .satisfies(f -> assertThat(f.modelPresent()).isTrue())
@@ -167,7 +146,7 @@ class ModelZooTest {
     @Test
     void aShaMismatchLeavesNoModelAndNoCard() throws Exception {
         byte[] model = tinyClassifier(-1).toByteArray();
-        served.put("/zoo/tiny.onnx", model);
+        server.serve("/zoo/tiny.onnx", model);
         String wrong = sha256("something else".getBytes());
         assertThatThrownBy(() -> ModelZoo.pull(entry(uri("/zoo/tiny.onnx"), wrong), dir, new Downloader(),
                 Downloader.Progress.NONE))
