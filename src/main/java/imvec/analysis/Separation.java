@@ -2,6 +2,7 @@ package imvec.analysis;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import imvec.util.Matrices;
 import imvec.util.UserError;
 
 import java.util.Arrays;
@@ -86,25 +87,16 @@ public final class Separation {
         long t0 = System.nanoTime();
         Pca.Result pca = Pca.builder().optComponents(k).optSeed(seed).build().fit(x);
         double pcaSeconds = (System.nanoTime() - t0) / 1e9;
-        double pcaSil = Silhouette.score(toFloat(pca.coordinates()), y);
+        double pcaSil = Silhouette.score(Matrices.toFloat(pca.coordinates()), y);
         double explained = Arrays.stream(pca.explainedVarianceRatio()).sum();
         // t-SNE needs perplexity < N; a few rows (tests, tiny sets) get a proportionally smaller one.
         double used = Math.min(perplexity, (x.length - 1) / 3.0);
         Tsne.Result t = Tsne.builder().optDimensions(dims).optPerplexity(used).optIterations(tsneIterations)
                 .optSeed(seed).build().fit(x);
-        double tsneSil = Silhouette.score(toFloat(t.embedding()), y);
+        double tsneSil = Silhouette.score(Matrices.toFloat(t.embedding()), y);
         return new Result(p.head(), p.trainRows(), p.testRows(), p.testAccuracy(), p.testLoss(), x.length, d,
                 full, k, pcaSil, explained, pcaSeconds, tsneSil, t.klDivergence(), used, t.seconds().total(), seed,
                 pca.coordinates(), t.embedding(), p);
-    }
-
-    static float[][] toFloat(double[][] a) {
-        float[][] f = new float[a.length][];
-        for (int i = 0; i < a.length; i++) {
-            f[i] = new float[a[i].length];
-            for (int j = 0; j < a[i].length; j++) f[i][j] = (float) a[i][j];
-        }
-        return f;
     }
 
     /** Defaults: the transfer head as {@link LinearProbe} builds it, 3 dimensions, t-SNE perplexity 30 for 1,000 iterations, seed 1. */

@@ -1,5 +1,6 @@
 package imvec.analysis;
 
+import imvec.util.Matrices;
 import imvec.util.UserError;
 
 import java.util.Arrays;
@@ -228,7 +229,7 @@ public final class Tsne {
         Pca.Result pca = null;
         if (pcaDims > 0 && pcaDims < Math.min(n, d)) {
             pca = Pca.builder().optComponents(pcaDims).optSeed(seed).optInputName(inputName).build().fit(x);
-            input = toFloat(pca.coordinates());
+            input = Matrices.toFloat(pca.coordinates());
             reducedTo = pcaDims;
         }
         double[] y = initialise(input, pca);
@@ -276,15 +277,6 @@ public final class Tsne {
             for (int c = 0; c < Math.min(dims, have); c++) y[i * dims + c] = scores[i][c] * scale;
         }
         return y;
-    }
-
-    private static float[][] toFloat(double[][] a) {
-        float[][] f = new float[a.length][];
-        for (int i = 0; i < a.length; i++) {
-            f[i] = new float[a[i].length];
-            for (int j = 0; j < a[i].length; j++) f[i][j] = (float) a[i][j];
-        }
-        return f;
     }
 
     /**

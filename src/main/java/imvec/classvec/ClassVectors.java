@@ -62,22 +62,4 @@ public record ClassVectors(List<String> names, float[][] vectors, String source)
         String t = name.strip().replaceAll("\\s+", "_");
         return t.isEmpty() ? "_" : t;
     }
-
-    static double[][] toDouble(float[][] a) {
-        double[][] d = new double[a.length][];
-        for (int i = 0; i < a.length; i++) {
-            d[i] = new double[a[i].length];
-            for (int j = 0; j < a[i].length; j++) d[i][j] = a[i][j];
-        }
-        return d;
-    }
-
-    static float[][] toFloat(double[][] a) {
-        float[][] f = new float[a.length][];
-        for (int i = 0; i < a.length; i++) {
-            f[i] = new float[a[i].length];
-            for (int j = 0; j < a[i].length; j++) f[i][j] = (float) a[i][j];
-        }
-        return f;
-    }
 }

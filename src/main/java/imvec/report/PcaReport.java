@@ -6,6 +6,7 @@ import imvec.analysis.Pca;
 import imvec.store.AtomicFiles;
 import imvec.store.LabelledMatrix;
 import imvec.store.Npy;
+import imvec.util.Matrices;
 import imvec.util.Version;
 
 import java.io.IOException;
@@ -38,7 +39,7 @@ public final class PcaReport {
         List<String> files = new ArrayList<>();
         if (outDir != null) {
             Files.createDirectories(outDir);
-            Npy.write(outDir.resolve("pca.npy"), toFloat(r.coordinates()));
+            Npy.write(outDir.resolve("pca.npy"), Matrices.toFloat(r.coordinates()));
             files.add(outDir.resolve("pca.npy").toString());
             files.addAll(plots(m, r, outDir));
             Map<String, Object> json = new LinkedHashMap<>();
@@ -74,14 +75,5 @@ public final class PcaReport {
             saved.forEach(f -> files.add(f.toString()));
         }
         return files;
-    }
-
-    static float[][] toFloat(double[][] a) {
-        float[][] f = new float[a.length][];
-        for (int i = 0; i < a.length; i++) {
-            f[i] = new float[a[i].length];
-            for (int j = 0; j < a[i].length; j++) f[i][j] = (float) a[i][j];
-        }
-        return f;
     }
 }

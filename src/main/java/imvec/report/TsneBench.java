@@ -7,6 +7,7 @@ import imvec.analysis.Tsne;
 import imvec.data.Image;
 import imvec.data.ImageSet;
 import imvec.store.Npy;
+import imvec.util.Matrices;
 import imvec.util.UserError;
 
 import java.io.IOException;
@@ -39,7 +40,7 @@ public final class TsneBench {
         Rows joined = rows(sets, n, 1 / 255f);
         float[][] pixels = joined.x();
         int rows = pixels.length;
-        float[][] x = toFloat(Pca.builder().optComponents(pcaDims).build().fit(pixels).coordinates());
+        float[][] x = Matrices.toFloat(Pca.builder().optComponents(pcaDims).build().fit(pixels).coordinates());
         Files.createDirectories(outDir);
         List<String> files = new ArrayList<>();
         Path input = outDir.resolve("tsne-bench-input.npy");
@@ -50,7 +51,7 @@ public final class TsneBench {
         Tsne.Result r = Tsne.builder().optIterations(iterations).optCallback(callback).build().fit(x);
         double cpu = cpuSeconds() - cpu0;
         Path ours = outDir.resolve("tsne-bench-imvec.npy");
-        Npy.write(ours, PcaReport.toFloat(r.embedding()));
+        Npy.write(ours, Matrices.toFloat(r.embedding()));
         files.add(ours.toString());
         Side imvec = new Side("imvec", r.seconds().total(), cpu, r.klBarnesHut(), r.iterations(), load);
         Side sk = null;
@@ -118,10 +119,6 @@ public final class TsneBench {
             for (int c = 0; c < px.length; c++) x[i][c] = (px[c] & 0xFF) * scale;
         }
         return x;
-    }
-
-    private static float[][] toFloat(double[][] a) {
-        return PcaReport.toFloat(a);
     }
 
     /** CPU time of this process over all its threads: less distorted by other load than wall time. */

@@ -6,6 +6,7 @@ import imvec.analysis.Tsne;
 import imvec.store.AtomicFiles;
 import imvec.store.LabelledMatrix;
 import imvec.store.Npy;
+import imvec.util.Matrices;
 import imvec.util.Version;
 
 import java.io.IOException;
@@ -37,7 +38,7 @@ public final class TsneReport {
         if (outDir != null) {
             Files.createDirectories(outDir);
             Path npy = outDir.resolve("tsne.npy");
-            Npy.write(npy, PcaReport.toFloat(r.embedding()));
+            Npy.write(npy, Matrices.toFloat(r.embedding()));
             files.add(npy.toString());
             Map<String, Object> facts = provenance(m, r);
             String title = String.format(Locale.ROOT, "t-SNE (%d-D) of %s", r.dims(), m.source());
