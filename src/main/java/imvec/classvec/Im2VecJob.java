@@ -46,7 +46,7 @@ public final class Im2VecJob {
     }
 
     /** Pixels at the first image's size and channels, scaled to [0, 1]. */
-    static Preprocess unitPreprocess(ImageSet set) {
+    public static Preprocess unitPreprocess(ImageSet set) {
         if (set.size() == 0) throw new UserError("dataset " + set.spec() + " holds no images.");
         try {
             Image first = set.read(0);

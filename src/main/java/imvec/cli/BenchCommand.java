@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Measure speed on this machine.",
         subcommands = {BenchCommand.Extract.class, BenchCommand.Train.class, BenchCommand.Tsne.class,
-                BenchCommand.Semantics.class, BenchCommand.SilhouetteBench.class})
+                BenchCommand.Semantics.class, BenchCommand.SilhouetteBench.class, BenchCommand.Im2VecBench.class})
 final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -244,6 +244,57 @@ final class BenchCommand implements Callable<Integer> {
         private static void print(imvec.report.SilhouetteBench.Side s) {
             System.out.printf(Locale.ROOT, "  %-22s %8.1f s wall, %8.1f s CPU  score %.9f  load before: %s%n",
                     s.name(), s.seconds(), s.cpuSeconds(), s.score(), s.loadBefore());
+        }
+    }
+
+    @Command(name = "im2vec", description = "Im2Vec training images/s (CIFAR-10's 50,000 × 3072 pixels by default) beside the same network and SGD trained through DJL on PyTorch.")
+    static final class Im2VecBench implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--data", defaultValue = "folder:../shared/data/cifar10/train.tar.gz", description = "Training set spec (default ${DEFAULT-VALUE}).")
+        String data;
+
+        @Option(names = "--images", defaultValue = "50000", description = "Training rows (default ${DEFAULT-VALUE}).")
+        int images;
+
+        @Option(names = "--epochs", defaultValue = "3", description = "Epochs on each side; the first only warms up (default ${DEFAULT-VALUE}).")
+        int epochs;
+
+        @Option(names = "--threads", defaultValue = "0", description = "Threads, 0 for all cores (default ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Option(names = "--reference", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Also time DJL on PyTorch (default ${DEFAULT-VALUE}; --no-reference skips it).")
+        boolean reference;
+
+        @Override
+        public Integer call() {
+            ImageSet set = Subset.head(DataSpecs.open(data, null), images);
+            imvec.classvec.Im2Vec timed = imvec.classvec.Im2Vec.builder().optEpochs(epochs).optThreads(threads).build();
+            imvec.report.Im2VecBench.Result r;
+            try (ProgressBar bar = common.progress("decode")) {
+                r = imvec.report.Im2VecBench.run(set, timed, reference, bar::update);
+            }
+            if (common.json) {
+                common.printJson(r);
+                return 0;
+            }
+            System.out.printf(Locale.ROOT, "%s: %d images x %d inputs, %d classes, H = %d, batch %d, %d threads on %d cores (decoded in %.1f s)%n",
+                    r.data(), r.images(), r.inputs(), r.classes(), r.hidden(), r.batch(), r.threads(), r.cores(), r.decodeSeconds());
+            print(r.imvec());
+            if (r.reference() != null) {
+                print(r.reference());
+                System.out.printf(Locale.ROOT, "  imvec / reference: %.2f× the images/s%n", r.speedup());
+            }
+            return 0;
+        }
+
+        private static void print(imvec.report.Im2VecBench.Side s) {
+            StringBuilder epochs = new StringBuilder();
+            for (double e : s.epochSeconds()) epochs.append(String.format(Locale.ROOT, " %.2f", e));
+            System.out.printf(Locale.ROOT, "  %-40s %9.1f images/s after warm-up; epoch seconds:%s; load before: %s%n",
+                    s.engine(), s.imagesPerSecond(), epochs, s.loadBefore());
         }
     }
 }
