@@ -2,6 +2,7 @@ package imvec.cli;
 
 import imvec.classvec.ClassVectors;
 import imvec.classvec.CosineTable;
+import imvec.classvec.GroupCosines;
 import imvec.classvec.Word2VecText;
 import imvec.util.UserError;
 import picocli.CommandLine.Command;
@@ -32,6 +33,10 @@ final class CosineCommand implements Callable<Integer> {
     @Option(names = "--top", defaultValue = "0", description = "Neighbours per name (default: all).")
     int top;
 
+    @Option(names = "--groups", description = "Also the mean cosine within and between groups, e.g. "
+            + "'vehicles=airplane,automobile,ship,truck;animals=bird,cat,deer,dog,frog,horse'.")
+    String groups;
+
     @Override
     public Integer call() {
         ClassVectors v = Word2VecText.read(vectors);
@@ -41,6 +46,7 @@ final class CosineCommand implements Callable<Integer> {
             throw new UserError(vectors + " holds " + v.size() + " vectors; choose some with --names a,b,c or limit the table with --top K.");
         }
         CosineTable t = CosineTable.of(v);
+        GroupCosines g = groups == null ? null : GroupCosines.of(t, GroupCosines.parse(groups, t.names()));
         if (common.json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("vectors", vectors.toString());
@@ -53,10 +59,15 @@ final class CosineCommand implements Callable<Integer> {
                         .map(nb -> Map.of("name", nb.name(), "cosine", nb.cosine())).toList());
             }
             out.put("ranked", ranked);
+            if (g != null) {
+                out.put("groups", g.groups().stream().map(x -> Map.of("name", x.name(), "members", x.members())).toList());
+                out.put("group_mean_cosine", g.mean());
+            }
             common.printJson(out);
             return 0;
         }
         System.out.print(t.markdown(top));
+        if (g != null) System.out.print("\n" + g.markdown());
         return 0;
     }
 
