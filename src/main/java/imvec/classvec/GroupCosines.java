@@ -36,16 +36,23 @@ public record GroupCosines(List<Group> groups, double[][] mean) {
             for (String m : (eq >= 0 ? part.substring(eq + 1) : part).split(",")) {
                 String member = m.strip();
                 if (member.isEmpty()) continue;
-                int i = names.indexOf(member);
+                int i = indexOf(names, member);
                 if (i < 0) throw new UserError("'" + member + "' in group " + name + " is not a class here" + Suggestions.didYouMean(member, names) + ".");
-                if (!seen.add(member)) throw new UserError("'" + member + "' is in more than one group.");
-                members.add(member);
+                if (!seen.add(names.get(i))) throw new UserError("'" + member + "' is in more than one group.");
+                members.add(names.get(i));
                 idx.add(i);
             }
             if (members.isEmpty()) throw new UserError("group " + name + " has no classes.");
             out.add(new Group(name, List.copyOf(members), idx.stream().mapToInt(Integer::intValue).toArray()));
         }
         return out;
+    }
+
+    /** Exact match first, then ignoring case and '_' against ' ', as vectors.txt writes names as tokens. */
+    private static int indexOf(List<String> names, String member) {
+        int i = names.indexOf(member);
+        for (int j = 0; i < 0 && j < names.size(); j++) if (CosineRsa.key(names.get(j)).equals(CosineRsa.key(member))) i = j;
+        return i;
     }
 
     public static GroupCosines of(CosineTable table, List<Group> groups) {

@@ -3,6 +3,7 @@ package imvec.report;
 import imvec.classvec.ConfusionPairs;
 import imvec.classvec.ConfusionSkipGram;
 import imvec.classvec.CosineTable;
+import imvec.classvec.GroupCosines;
 import imvec.classvec.Im2Vec;
 import imvec.classvec.Im2VecJob;
 import imvec.data.DataSpecs;
@@ -71,6 +72,7 @@ final class DemoClassVectors {
                 + "a skip-gram model with 5 dimensions learns a vector per class from these pairs (Sustek & Zboril). "
                 + "Each row lists the other classes by descending cosine similarity.");
         table(r, confusion.table());
+        groups(r, confusion.table());
         r.figures(List.of("confusion/cosine.png", "confusion/pca-normalised.png"),
                 List.of("cosine similarity of confusion vectors", "PCA of the L2-normalised confusion vectors"));
         r.section("Im2Vec: class vectors from a linear net on pixels");
@@ -81,8 +83,25 @@ final class DemoClassVectors {
                 + "(imvec im2vec --rcond drops it). The PCA plots centre the vectors first.",
                 IM2VEC_EPOCHS, im2vecTestAccuracy, im2vecInverse));
         table(r, im2vec.table());
+        groups(r, im2vec.table());
         r.figures(List.of("im2vec/pca-raw.png", "im2vec/pca-normalised.png"),
                 List.of("PCA of the Im2Vec class vectors", "PCA of the L2-normalised Im2Vec class vectors"));
+    }
+
+    /** Fashion-MNIST's garment groups, to see whether footwear and upper-body clothes stay together. */
+    static final String GARMENT_GROUPS = "footwear=Sandal,Sneaker,Ankle boot;tops=T-shirt/top,Pullover,Coat,Shirt;others=Trouser,Dress,Bag";
+
+    private static void groups(HtmlReport r, CosineTable t) {
+        GroupCosines g = GroupCosines.of(t, GroupCosines.parse(GARMENT_GROUPS, t.names()));
+        List<List<String>> rows = new ArrayList<>();
+        for (int a = 0; a < g.groups().size(); a++) {
+            List<String> row = new ArrayList<>(List.of(g.groups().get(a).name() + " (" + String.join(", ", g.groups().get(a).members()) + ")"));
+            for (double m : g.mean()[a]) row.add(String.format(Locale.ROOT, "%.3f", m));
+            rows.add(row);
+        }
+        List<String> header = new ArrayList<>(List.of("mean cosine"));
+        g.groups().forEach(x -> header.add(x.name()));
+        r.table(header, rows);
     }
 
     private static void table(HtmlReport r, CosineTable t) {

@@ -30,7 +30,7 @@ class GroupCosinesTest {
         List<String> names = List.of("cat", "dog", "truck");
         assertThatThrownBy(() -> GroupCosines.parse("a=cat,dgo", names)).isInstanceOf(UserError.class)
                 .hasMessageContaining("'dgo' in group a is not a class here").hasMessageContaining("dog");
-        assertThatThrownBy(() -> GroupCosines.parse("a=cat;b=cat,dog", names)).isInstanceOf(UserError.class)
+        assertThatThrownBy(() -> GroupCosines.parse("a=cat;b=Cat,dog", names)).isInstanceOf(UserError.class)
                 .hasMessageContaining("more than one group");
         assertThatThrownBy(() -> GroupCosines.parse("a=cat;;b=dog", names)).isInstanceOf(UserError.class)
                 .hasMessageContaining("is empty");
