@@ -44,6 +44,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed for weights and shuffling (default ${DEFAULT-VALUE}).")
     int seed;
 
+    @Option(names = "--augment", defaultValue = "none",
+            description = "Training-image augmentation: none, flip, crop (shift up to 4 px) or flip,crop (default ${DEFAULT-VALUE}).")
+    String augment;
+
     @Option(names = "--out", required = true, description = "Model directory to write.")
     Path out;
 
@@ -55,7 +59,7 @@ final class TrainCommand implements Callable<Integer> {
         imvec.model.TrainJob.Result r;
         try (ProgressBar load = common.progress("decode")) {
             r = imvec.model.TrainJob.builder().setTrain(train).optTest(testSet).optArchitecture(arch).optEpochs(epochs)
-                    .optBatchSize(batch).optLearningRate(lr).optSeed(seed)
+                    .optBatchSize(batch).optLearningRate(lr).optSeed(seed).optAugmentation(imvec.model.Augmentation.parse(augment))
                     .optDecodeProgress(load::update)
                     .optListener(progressListener())
                     .build().run(out);

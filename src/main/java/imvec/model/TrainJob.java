@@ -97,6 +97,7 @@ public final class TrainJob {
         public Builder optBatchSize(int n) { training.optBatchSize(n); return this; }
         public Builder optLearningRate(float lr) { training.optLearningRate(lr); return this; }
         public Builder optSeed(int seed) { training.optSeed(seed); return this; }
+        public Builder optAugmentation(Augmentation a) { training.optAugmentation(a); return this; }
         public Builder optDecodeProgress(BiConsumer<Long, Long> p) { this.decodeProgress = p; return this; }
         public Builder optListener(ProgressListener l) { this.listener = l; return this; }
 

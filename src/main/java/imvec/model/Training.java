@@ -52,6 +52,7 @@ public final class Training {
     private final String dataLicence;
     private final String dataSpec;
     private final String testSpec;
+    private final Augmentation augmentation;
 
     private Training(Builder b) {
         this.architecture = b.architecture;
@@ -70,6 +71,7 @@ public final class Training {
         this.dataLicence = b.dataLicence;
         this.dataSpec = b.dataSpec;
         this.testSpec = b.testSpec;
+        this.augmentation = b.augmentation;
     }
 
     private static float[] filled(int length, float value) {
@@ -96,6 +98,10 @@ public final class Training {
 
     public float learningRate() {
         return learningRate;
+    }
+
+    public Augmentation augmentation() {
+        return augmentation;
     }
 
     public int seed() {
@@ -132,12 +138,13 @@ public final class Training {
             JniUtils.setNumThreads(threads);
             Engine.getEngine("PyTorch").setRandomSeed(seed);
             Random order = new Random(seed);
+            Random augmenting = new Random(seed ^ 0x5DEECE66DL);
             List<EpochStats> stats = new ArrayList<>();
             long batchesPerEpoch = (n + batchSize - 1) / batchSize;
             try (Trainer trainer = net.model().newTrainer(trainingConfig(epochs * batchesPerEpoch))) {
                 for (int epoch = 1; epoch <= epochs; epoch++) {
                     long before = (epoch - 1) * batchesPerEpoch;
-                    EpochStats epochStats = runEpoch(net, trainer, epoch, x, y, n, order, testX, testY, testN,
+                    EpochStats epochStats = runEpoch(net, trainer, epoch, x, y, n, order, augmenting, testX, testY, testN,
                             (done, total, loss) -> listener.batchDone(before + done, epochs * batchesPerEpoch, loss));
                     stats.add(epochStats);
                     listener.epochDone(epochStats);
@@ -161,7 +168,7 @@ public final class Training {
     }
 
     private EpochStats runEpoch(TrainedNet net, Trainer trainer, int epoch, float[] x, int[] y, int n, Random order,
-                                float[] testX, int[] testY, int testN, ProgressListener batches) {
+                                Random augmenting, float[] testX, int[] testY, int testN, ProgressListener batches) {
         int[] permutation = permutation(n, order);
         int rowLength = (int) net.batchShape(1).size();
         long batchCount = (n + batchSize - 1) / batchSize;
@@ -170,7 +177,7 @@ public final class Training {
         for (int b = 0; b < batchCount; b++) {
             int from = b * batchSize;
             int size = Math.min(batchSize, n - from);
-            float loss = trainBatch(net, trainer, x, y, rowLength, permutation, from, size);
+            float loss = trainBatch(net, trainer, x, y, rowLength, permutation, from, size, augmenting);
             lossSum += (double) loss * size;
             batches.batchDone(b + 1, batchCount, loss);
         }
@@ -194,13 +201,17 @@ public final class Training {
         return p;
     }
 
-    private static float trainBatch(TrainedNet net, Trainer trainer, float[] x, int[] y, int rowLength,
-                                    int[] permutation, int from, int size) {
+    private float trainBatch(TrainedNet net, Trainer trainer, float[] x, int[] y, int rowLength,
+                             int[] permutation, int from, int size, Random augmenting) {
         float[] images = new float[size * rowLength];
         long[] labels = new long[size];
+        Shape one = net.batchShape(1);
+        int channels = (int) one.get(1), height = (int) one.get(2), width = (int) one.get(3);
+        float[] scratch = augmentation.isNone() ? null : new float[height * width];
         for (int i = 0; i < size; i++) {
             int row = permutation[from + i];
             System.arraycopy(x, row * rowLength, images, i * rowLength, rowLength);
+            if (scratch != null) augmentation.apply(images, i * rowLength, channels, height, width, augmenting, scratch);
             labels[i] = y[row];
         }
         try (NDManager manager = trainer.getManager().newSubManager()) {
@@ -276,7 +287,7 @@ public final class Training {
 
     private TrainingRecord record(TrainResult result) {
         return new TrainingRecord(architecture, dataSpec, testSpec, seed, epochs, batchSize, OPTIMIZER, learningRate,
-                result, imvecVersion(), "PyTorch " + Engine.getEngine("PyTorch").getVersion(),
+                augmentation.toString(), result, imvecVersion(), "PyTorch " + Engine.getEngine("PyTorch").getVersion(),
                 Engine.getDjlVersion(), Instant.now().toString());
     }
 
@@ -308,7 +319,7 @@ public final class Training {
     public Builder toBuilder() {
         Builder b = new Builder().optArchitecture(architecture).optEpochs(epochs).optBatchSize(batchSize)
                 .optLearningRate(learningRate).optSeed(seed).optThreads(threads)
-                .optDataLicence(dataLicence).optDataSpec(dataSpec, testSpec);
+                .optDataLicence(dataLicence).optDataSpec(dataSpec, testSpec).optAugmentation(augmentation);
         return b.optNormalisation(mean, std);
     }
 
@@ -325,8 +336,15 @@ public final class Training {
         private String dataLicence;
         private String dataSpec;
         private String testSpec;
+        private Augmentation augmentation = Augmentation.NONE;
 
         private Builder() {
+        }
+
+        /** Random flips and shifts of training images (default none). */
+        public Builder optAugmentation(Augmentation augmentation) {
+            this.augmentation = java.util.Objects.requireNonNull(augmentation);
+            return this;
         }
 
         /** One of {@link Architectures#names()}. */

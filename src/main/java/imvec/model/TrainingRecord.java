@@ -19,6 +19,7 @@ public record TrainingRecord(
         @JsonProperty("batch_size") int batchSize,
         @JsonProperty("optimizer") String optimizer,
         @JsonProperty("learning_rate") float learningRate,
+        @JsonProperty("augmentation") String augmentation,
         @JsonProperty("result") TrainResult result,
         @JsonProperty("imvec_version") String imvecVersion,
         @JsonProperty("engine") String engine,

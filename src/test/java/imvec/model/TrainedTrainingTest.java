@@ -40,6 +40,21 @@ class TrainedTrainingTest {
     }
 
     @Test
+    void augmentedTrainingIsReproducibleAndDrawsDifferentImagesThanPlainTraining() {
+        SyntheticImages data = SyntheticImages.bands(200, 4, 1, 28, 28, 11);
+        Training augmented = small(7).toBuilder().optAugmentation(Augmentation.parse("flip,crop")).build();
+        assertThat(augmented.augmentation()).isEqualTo(new Augmentation(true, 4));
+        List<float[]> first = trainedWeights(augmented, data);
+        List<float[]> again = trainedWeights(augmented, data);
+        List<float[]> plain = trainedWeights(small(7), data);
+        for (int i = 0; i < first.size(); i++) {
+            assertThat(again.get(i)).as("parameter %d", i).containsExactly(first.get(i));
+        }
+        assertThat(IntStream.range(0, first.size()).anyMatch(i -> !java.util.Arrays.equals(first.get(i), plain.get(i))))
+                .isTrue();
+    }
+
+    @Test
     void learnsALinearlySeparableImageSetPerfectly() {
         SyntheticImages train = SyntheticImages.bands(400, 4, 1, 28, 28, 12);
         SyntheticImages test = SyntheticImages.bands(200, 4, 1, 28, 28, 13);
