@@ -138,6 +138,7 @@ public final class Training {
             JniUtils.setNumThreads(threads);
             Engine.getEngine("PyTorch").setRandomSeed(seed);
             Random order = new Random(seed);
+            // Its own generator, so augmenting leaves the batch order, and unaugmented runs, as they were.
             Random augmenting = new Random(seed ^ 0x5DEECE66DL);
             List<EpochStats> stats = new ArrayList<>();
             long batchesPerEpoch = (n + batchSize - 1) / batchSize;
