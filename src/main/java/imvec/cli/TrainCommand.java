@@ -53,13 +53,14 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        imvec.model.Augmentation augmentation = imvec.model.Augmentation.parse(augment);
         ImageSet train = DataSpecs.open(data, null);
         String testSpec = test != null ? test : imvec.model.TrainJob.defaultTestSpec(data);
         ImageSet testSet = testSpec == null ? null : DataSpecs.open(testSpec, null);
         imvec.model.TrainJob.Result r;
         try (ProgressBar load = common.progress("decode")) {
             r = imvec.model.TrainJob.builder().setTrain(train).optTest(testSet).optArchitecture(arch).optEpochs(epochs)
-                    .optBatchSize(batch).optLearningRate(lr).optSeed(seed).optAugmentation(imvec.model.Augmentation.parse(augment))
+                    .optBatchSize(batch).optLearningRate(lr).optSeed(seed).optAugmentation(augmentation)
                     .optDecodeProgress(load::update)
                     .optListener(progressListener())
                     .build().run(out);

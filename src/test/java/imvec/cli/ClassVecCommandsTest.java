@@ -97,6 +97,9 @@ class ClassVecCommandsTest {
         Outcome cos = run("cosine", "--vectors", temp.resolve("conf/vectors.txt").toString(), "--json");
         assertThat(cos.code()).as(cos.err()).isZero();
         assertThat(cos.out()).contains("\"ranked\"");
+        Outcome groups = run("cosine", "--vectors", temp.resolve("conf/vectors.txt").toString(), "--groups", "ab=A,B;cd=C,D");
+        assertThat(groups.code()).as(groups.err()).isZero();
+        assertThat(groups.out()).contains("| mean cosine | ab | cd |").contains("| ab (A, B) |");
 
         Outcome same = run("rsa", "--a", temp.resolve("conf/vectors.txt").toString(), "--b", temp.resolve("conf/vectors.txt").toString(), "--json");
         assertThat(same.code()).as(same.err()).isZero();
@@ -117,6 +120,12 @@ class ClassVecCommandsTest {
         assertOneLineError(run("confusion", "--run", temp.resolve("nothing").toString(), "--out", temp.resolve("x").toString()),
                 "is not a finished imvec run");
         assertOneLineError(run("cosine", "--vectors", temp.resolve("none.txt").toString()), "does not exist");
+        Path conf = temp.resolve("conf-bad");
+        assertThat(run("confusion", "--run", withTopK.toString(), "--out", conf.toString()).code()).isZero();
+        assertOneLineError(run("cosine", "--vectors", conf.resolve("vectors.txt").toString(), "--groups", "ab=A,Q"),
+                "'Q' in group ab is not a class here");
+        assertOneLineError(run("train", "--data", "fashion-mnist:test", "--augment", "rotate", "--out", temp.resolve("x").toString()),
+                "unknown augmentation 'rotate'");
         assertOneLineError(run("centroids", "--run", plain.toString(), "--layer", "conv9", "--out", temp.resolve("x").toString()),
                 "no layer 'conv9'");
         assertThat(temp.resolve("x")).doesNotExist();
