@@ -3,7 +3,7 @@ package imvec.cli;
 import imvec.data.DataSpecs;
 import imvec.data.ImageSet;
 import imvec.data.ImageTensors;
-import imvec.data.Subset;
+import imvec.data.IndexedSubset;
 import imvec.model.Backbone;
 import imvec.model.Training;
 import imvec.store.ExtractBench;
@@ -94,7 +94,7 @@ final class BenchCommand implements Callable<Integer> {
         public Integer call() {
             Training t = Training.builder().optArchitecture(arch).optBatchSize(batch).build();
             var a = imvec.model.Architectures.get(arch);
-            ImageSet set = Subset.head(DataSpecs.open(data, null), images);
+            ImageSet set = IndexedSubset.head(DataSpecs.open(data, null), images);
             ImageTensors x = ImageTensors.load(set, imvec.data.Preprocess.builder().setChannels(a.channels())
                     .setSize(a.height(), a.width()).optMean(0.5f).optStd(0.5f).build(), null);
             Training.Throughput r = t.measureThroughput(x.x(), x.y(), x.n(), set.classes());
@@ -270,7 +270,7 @@ final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            ImageSet set = Subset.head(DataSpecs.open(data, null), images);
+            ImageSet set = IndexedSubset.head(DataSpecs.open(data, null), images);
             imvec.classvec.Im2Vec timed = imvec.classvec.Im2Vec.builder().optEpochs(epochs).optThreads(threads).build();
             imvec.report.Im2VecBench.Result r;
             try (ProgressBar bar = common.progress("decode")) {

@@ -1,7 +1,7 @@
 package imvec.cli;
 
 import imvec.data.DataSpecs;
-import imvec.data.EvenSubset;
+import imvec.data.IndexedSubset;
 import imvec.data.ImageSet;
 import imvec.model.Backbone;
 import imvec.model.EpochStats;
@@ -82,8 +82,8 @@ final class FineTuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ImageSet train = EvenSubset.of(DataSpecs.open(data, null), trainImages);
-        ImageSet testSet = test == null ? null : EvenSubset.of(DataSpecs.open(test, null), testImages);
+        ImageSet train = IndexedSubset.spread(DataSpecs.open(data, null), trainImages);
+        ImageSet testSet = test == null ? null : IndexedSubset.spread(DataSpecs.open(test, null), testImages);
         if (test == null && testImages > 0) throw new UserError("--test-images needs --test.");
         try (Backbone model = modelOptions.open(); ProgressBar bar = common.progress("cache")) {
             if (!(model instanceof OnnxBackbone onnx)) {

@@ -1,7 +1,7 @@
 package imvec.cli;
 
 import imvec.data.DataSpecs;
-import imvec.data.EvenSubset;
+import imvec.data.IndexedSubset;
 import imvec.data.ImageTensors;
 import imvec.model.Backbone;
 import imvec.model.ImportCheck;
@@ -53,7 +53,7 @@ final class ImportCheckCommand implements Callable<Integer> {
             float[] x;
             int n;
             if (data != null) {
-                ImageTensors t = ImageTensors.load(EvenSubset.of(DataSpecs.open(data, null), images), pre, null);
+                ImageTensors t = ImageTensors.load(IndexedSubset.spread(DataSpecs.open(data, null), images), pre, null);
                 x = t.x();
                 n = t.n();
             } else {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import imvec.data.ImageSet;
 import imvec.data.ImageTensors;
 import imvec.data.Preprocess;
-import imvec.data.Subset;
+import imvec.data.IndexedSubset;
 import imvec.util.UserError;
 
 import java.io.IOException;
@@ -61,7 +61,7 @@ public final class ModelTable {
                 throw new UserError(modelPath + " has no default feature layer in its card; name one with --layer.");
             }
             Preprocess pre = preprocess.apply(model);
-            ImageTensors t = ImageTensors.load(Subset.head(data, images), pre, null);
+            ImageTensors t = ImageTensors.load(IndexedSubset.head(data, images), pre, null);
             if (t.n() == 0) throw new UserError(data.spec() + " holds no readable images to time " + modelPath + " on.");
             int per = t.size();
             int b = Math.min(batch, t.n());

@@ -3,7 +3,7 @@ package imvec.store;
 import imvec.data.ImageSet;
 import imvec.data.ImageTensors;
 import imvec.data.Preprocess;
-import imvec.data.Subset;
+import imvec.data.IndexedSubset;
 import imvec.model.Backbone;
 
 import java.io.IOException;
@@ -44,7 +44,7 @@ public final class ExtractBench {
 
     public static Result run(ImageSet data, Backbone model, Preprocess pre, List<LayerRequest> layers,
                              int images, int batch, Extractor.Listener listener) throws IOException {
-        ImageSet subset = Subset.head(data, images);
+        ImageSet subset = IndexedSubset.head(data, images);
         List<String> names = layers.stream().map(LayerRequest::name).filter(n -> !n.equals(LayerRequest.INPUT)).toList();
         warmUp(model, pre, names, batch);
 
@@ -97,7 +97,7 @@ public final class ExtractBench {
      */
     private static void warmUpPipeline(ImageSet subset, Backbone model, Preprocess pre, List<LayerRequest> layers,
                                        int batch, Path dir) throws IOException {
-        ImageSet head = Subset.head(subset, Math.min(subset.size(), Math.max(256, 4 * batch)));
+        ImageSet head = IndexedSubset.head(subset, Math.min(subset.size(), Math.max(256, 4 * batch)));
         Extractor.builder().setData(head).setBackbone(model).setPreprocess(pre).setLayers(layers)
                 .optBatchSize(batch).optChunkSize(Math.max(batch, 512)).build().run(dir);
     }
