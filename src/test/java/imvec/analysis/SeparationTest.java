@@ -48,27 +48,6 @@ class SeparationTest {
         return q;
     }
 
-    /** Straightforward mean silhouette with euclidean distances, independent of {@link Silhouette}. */
-    private static double silhouette(float[][] x, int[] y) {
-        double sum = 0;
-        for (int i = 0; i < x.length; i++) {
-            double[] total = new double[3];
-            int[] count = new int[3];
-            for (int j = 0; j < x.length; j++) {
-                if (j == i) continue;
-                double d = 0;
-                for (int c = 0; c < x[i].length; c++) d += (x[i][c] - x[j][c]) * (x[i][c] - x[j][c]);
-                total[y[j]] += Math.sqrt(d);
-                count[y[j]]++;
-            }
-            double a = total[y[i]] / count[y[i]];
-            double b = Double.MAX_VALUE;
-            for (int k = 0; k < 3; k++) if (k != y[i]) b = Math.min(b, total[k] / count[k]);
-            sum += (b - a) / Math.max(a, b);
-        }
-        return sum / x.length;
-    }
-
     private static Separation fast(long seed) {
         return Separation.builder().optProbe(LinearProbe.builder().optEpochs(15)).optTsneIterations(300).optSeed(seed).build();
     }
@@ -78,7 +57,7 @@ class SeparationTest {
         int[] y = new int[90];
         float[][] x = blobsIn3d(90, 4, y, 7);
         Separation.Result r = fast(1).measure(x, y, CLASSES, 0.3);
-        double expected = silhouette(x, y);
+        double expected = ReferenceSilhouette.of(x, y);
         assertThat(r.silhouette()).isCloseTo(expected, offset(1e-5));
         // PCA to 3 components is a rotation of data that spans 3 dimensions: distances, hence the silhouette, stay.
         assertThat(r.silhouettePca()).isCloseTo(expected, offset(1e-4));
@@ -126,7 +105,7 @@ class SeparationTest {
         assertThat(r.probeTrainRows()).isEqualTo(60);
         assertThat(r.probeTestRows()).isEqualTo(13);
         assertThat(r.rows()).isEqualTo(13);
-        assertThat(r.silhouette()).isCloseTo(silhouette(x, y), offset(1e-5));
+        assertThat(r.silhouette()).isCloseTo(ReferenceSilhouette.of(x, y), offset(1e-5));
         // Perplexity must stay below the row count: lowered to (N - 1) / 3.
         assertThat(r.tsnePerplexity()).isEqualTo(4.0);
     }

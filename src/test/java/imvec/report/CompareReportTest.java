@@ -84,27 +84,6 @@ class CompareReportTest {
         return CompareReport.builder().optProbeEpochs(10).optTsneIterations(250).optSeed(3);
     }
 
-    /** Straightforward mean euclidean silhouette, independent of the analysis package. */
-    private static double silhouette(float[][] x, int[] y) {
-        double sum = 0;
-        for (int i = 0; i < x.length; i++) {
-            double[] total = new double[3];
-            int[] count = new int[3];
-            for (int j = 0; j < x.length; j++) {
-                if (j == i) continue;
-                double s = 0;
-                for (int c = 0; c < x[i].length; c++) s += (x[i][c] - x[j][c]) * (x[i][c] - x[j][c]);
-                total[y[j]] += Math.sqrt(s);
-                count[y[j]]++;
-            }
-            double a = total[y[i]] / count[y[i]];
-            double b = Double.MAX_VALUE;
-            for (int k = 0; k < 3; k++) if (k != y[i]) b = Math.min(b, total[k] / count[k]);
-            sum += (b - a) / Math.max(a, b);
-        }
-        return sum / x.length;
-    }
-
     @Test
     void tablesPlotsAndProvenanceForEveryRunAndLayer() throws IOException {
         Path model = onnx();
@@ -122,7 +101,7 @@ class CompareReportTest {
 
         float[][] x = Npy.readMatrix(a.resolve("layers/blobs.npy"));
         int[] y = Npy.readInts(a.resolve("labels.npy"));
-        assertThat(blobs.separation().silhouette()).isCloseTo(silhouette(x, y), offset(1e-5));
+        assertThat(blobs.separation().silhouette()).isCloseTo(imvec.analysis.ReferenceSilhouette.of(x, y), offset(1e-5));
         assertThat(blobs.separation().features()).isEqualTo(10);
         // Stratified 20%: 4 of each class's 20 rows.
         assertThat(blobs.separation().probeTestRows()).isEqualTo(12);
