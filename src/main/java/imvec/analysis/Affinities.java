@@ -1,5 +1,7 @@
 package imvec.analysis;
 
+import imvec.util.Parallel;
+
 import java.util.Arrays;
 
 /**

@@ -1,5 +1,7 @@
 package imvec.analysis;
 
+import imvec.util.Parallel;
+
 /** Inner-product matrices of centred data for PCA, built in blocks and in parallel. */
 final class Gram {
     /** Rows of output each parallel task owns; tasks write disjoint rows, so no locks are needed. */

@@ -1,5 +1,6 @@
 package imvec.analysis;
 
+import imvec.util.Parallel;
 import imvec.util.UserError;
 
 /** Checks shared by the analyses, so every one rejects bad matrices with the same sentences. */

@@ -1,5 +1,6 @@
 package imvec.analysis;
 
+import imvec.util.Parallel;
 import java.util.List;
 import java.util.stream.IntStream;
 

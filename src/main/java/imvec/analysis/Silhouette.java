@@ -1,5 +1,6 @@
 package imvec.analysis;
 
+import imvec.util.Parallel;
 import imvec.util.UserError;
 
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package imvec.analysis;
 
+import imvec.util.Parallel;
 import org.hipparchus.linear.Array2DRowRealMatrix;
 import org.hipparchus.linear.EigenDecompositionSymmetric;
 

@@ -1,5 +1,6 @@
 package imvec.classvec;
 
+import imvec.model.EpochStats;
 import imvec.util.UserError;
 
 import java.util.ArrayList;

@@ -1,14 +1,18 @@
 package imvec.cli;
 
+import imvec.bench.ExtractBench;
+import imvec.bench.Im2VecBench;
+import imvec.bench.SilhouetteBench;
+import imvec.bench.TsneBench;
 import imvec.data.DataSpecs;
 import imvec.data.ImageSet;
 import imvec.data.ImageTensors;
 import imvec.data.IndexedSubset;
+import imvec.extract.LayerRequest;
+import imvec.extract.Pool;
 import imvec.model.Backbone;
-import imvec.model.Training;
-import imvec.store.ExtractBench;
-import imvec.store.LayerRequest;
-import imvec.store.Pool;
+import imvec.train.Architectures;
+import imvec.train.Training;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -93,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             Training t = Training.builder().optArchitecture(arch).optBatchSize(batch).build();
-            var a = imvec.model.Architectures.get(arch);
+            var a = imvec.train.Architectures.get(arch);
             ImageSet set = IndexedSubset.head(DataSpecs.open(data, null), images);
             ImageTensors x = ImageTensors.load(set, imvec.data.Preprocess.builder().setChannels(a.channels())
                     .setSize(a.height(), a.width()).optMean(0.5f).optStd(0.5f).build(), null);
@@ -140,9 +144,9 @@ final class BenchCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             List<ImageSet> sets = new java.util.ArrayList<>();
             for (String spec : data) sets.add(DataSpecs.open(spec, null));
-            imvec.report.TsneBench.Result r;
+            imvec.bench.TsneBench.Result r;
             try (ProgressBar bar = common.progress("t-SNE")) {
-                r = imvec.report.TsneBench.run(sets, images, pca, iterations, out, python, script, (done, total, kl) -> bar.update(done, total));
+                r = imvec.bench.TsneBench.run(sets, images, pca, iterations, out, python, script, (done, total, kl) -> bar.update(done, total));
             }
             if (common.json) {
                 common.printJson(r);
@@ -159,7 +163,7 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
 
-        private static void print(imvec.report.TsneBench.Side s) {
+        private static void print(imvec.bench.TsneBench.Side s) {
             System.out.printf(Locale.ROOT, "  %-22s %8.1f s wall, %8.1f s CPU  KL %.4f (Barnes-Hut estimate)  load before: %s%n",
                     s.name(), s.seconds(), s.cpuSeconds(), s.kl(), s.loadBefore());
         }
@@ -184,9 +188,9 @@ final class BenchCommand implements Callable<Integer> {
             if (concepts.size() != permutations.size()) {
                 throw new imvec.util.UserError("give one --permutations value per --concepts value.");
             }
-            List<imvec.analysis.SemanticsBench.Result> results = new java.util.ArrayList<>();
+            List<imvec.bench.SemanticsBench.Result> results = new java.util.ArrayList<>();
             for (int i = 0; i < concepts.size(); i++) {
-                imvec.analysis.SemanticsBench.Result r = imvec.analysis.SemanticsBench.run(concepts.get(i), permutations.get(i), 768, 1, threads);
+                imvec.bench.SemanticsBench.Result r = imvec.bench.SemanticsBench.run(concepts.get(i), permutations.get(i), 768, 1, threads);
                 results.add(r);
                 if (!common.json) {
                     System.out.printf(Locale.ROOT, "%4d concepts × %4d permutations on %d threads: 2-vs-2 %.2f s wall, %.2f s CPU (acc %.3f), RSA %.2f s, similarity matrices %.2f s%n",
@@ -223,9 +227,9 @@ final class BenchCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             List<ImageSet> sets = new java.util.ArrayList<>();
             for (String spec : data) sets.add(DataSpecs.open(spec, null));
-            imvec.report.SilhouetteBench.Result r;
+            imvec.bench.SilhouetteBench.Result r;
             try (ProgressBar bar = common.progress("silhouette")) {
-                r = imvec.report.SilhouetteBench.run(sets, images, out, python, script, f -> bar.update(Math.round(f * 1000), 1000));
+                r = imvec.bench.SilhouetteBench.run(sets, images, out, python, script, f -> bar.update(Math.round(f * 1000), 1000));
             }
             if (common.json) {
                 common.printJson(r);
@@ -241,7 +245,7 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
 
-        private static void print(imvec.report.SilhouetteBench.Side s) {
+        private static void print(imvec.bench.SilhouetteBench.Side s) {
             System.out.printf(Locale.ROOT, "  %-22s %8.1f s wall, %8.1f s CPU  score %.9f  load before: %s%n",
                     s.name(), s.seconds(), s.cpuSeconds(), s.score(), s.loadBefore());
         }
@@ -272,9 +276,9 @@ final class BenchCommand implements Callable<Integer> {
         public Integer call() {
             ImageSet set = IndexedSubset.head(DataSpecs.open(data, null), images);
             imvec.classvec.Im2Vec timed = imvec.classvec.Im2Vec.builder().optEpochs(epochs).optThreads(threads).build();
-            imvec.report.Im2VecBench.Result r;
+            imvec.bench.Im2VecBench.Result r;
             try (ProgressBar bar = common.progress("decode")) {
-                r = imvec.report.Im2VecBench.run(set, timed, reference, bar::update);
+                r = imvec.bench.Im2VecBench.run(set, timed, reference, bar::update);
             }
             if (common.json) {
                 common.printJson(r);
@@ -290,7 +294,7 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
 
-        private static void print(imvec.report.Im2VecBench.Side s) {
+        private static void print(imvec.bench.Im2VecBench.Side s) {
             StringBuilder epochs = new StringBuilder();
             for (double e : s.epochSeconds()) epochs.append(String.format(Locale.ROOT, " %.2f", e));
             System.out.printf(Locale.ROOT, "  %-40s %9.1f images/s after warm-up; epoch seconds:%s; load before: %s%n",

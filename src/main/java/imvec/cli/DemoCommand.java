@@ -1,6 +1,6 @@
 package imvec.cli;
 
-import imvec.report.Demo;
+import imvec.demo.Demo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,15 +1,15 @@
 package imvec.cli;
 
 import imvec.data.DataSpecs;
-import imvec.data.IndexedSubset;
 import imvec.data.ImageSet;
+import imvec.data.IndexedSubset;
+import imvec.extract.Extractor;
+import imvec.finetune.FineTuneJob;
+import imvec.finetune.FineTuning;
 import imvec.model.Backbone;
 import imvec.model.EpochStats;
-import imvec.model.FineTuneJob;
-import imvec.model.FineTuning;
-import imvec.model.OnnxBackbone;
 import imvec.model.ProgressListener;
-import imvec.store.Extractor;
+import imvec.onnx.OnnxBackbone;
 import imvec.util.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -6,7 +6,9 @@ import imvec.classvec.Superclasses;
 import imvec.classvec.WeightInverse;
 import imvec.data.DataSpecs;
 import imvec.data.ImageSet;
+import imvec.model.EpochStats;
 import imvec.report.ClassVectorReport;
+import imvec.train.TrainJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -70,7 +72,7 @@ final class Im2VecCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         WeightInverse.Mode mode = WeightInverse.Mode.parse(inverse);
         ImageSet train = DataSpecs.open(data, null);
-        String testSpec = test != null ? test : imvec.model.TrainJob.defaultTestSpec(data);
+        String testSpec = test != null ? test : imvec.train.TrainJob.defaultTestSpec(data);
         ImageSet testSet = testSpec == null || testSpec.equals("none") ? null : DataSpecs.open(testSpec, null);
         List<Map<String, Object>> results = new ArrayList<>();
         if (superclass == null) {

@@ -1,11 +1,11 @@
 package imvec.cli;
 
 import imvec.data.DataSpecs;
-import imvec.data.IndexedSubset;
 import imvec.data.ImageTensors;
+import imvec.data.IndexedSubset;
+import imvec.finetune.ImportCheck;
 import imvec.model.Backbone;
-import imvec.model.ImportCheck;
-import imvec.model.OnnxBackbone;
+import imvec.onnx.OnnxBackbone;
 import imvec.util.UserError;
 import imvec.util.Version;
 import picocli.CommandLine.Command;

@@ -1,8 +1,8 @@
 package imvec.cli;
 
 import imvec.model.Backbone;
-import imvec.model.Backbones;
 import imvec.model.LayerInfo;
+import imvec.zoo.Backbones;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

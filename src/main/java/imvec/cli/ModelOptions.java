@@ -2,9 +2,9 @@ package imvec.cli;
 
 import imvec.data.Preprocess;
 import imvec.model.Backbone;
-import imvec.model.Backbones;
 import imvec.model.ModelCard;
 import imvec.util.UserError;
+import imvec.zoo.Backbones;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;

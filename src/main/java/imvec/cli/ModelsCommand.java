@@ -4,9 +4,10 @@ import imvec.data.DataSpecs;
 import imvec.data.Downloader;
 import imvec.data.ImageSet;
 import imvec.model.ModelCard;
-import imvec.model.ModelCatalog;
-import imvec.model.ModelTable;
-import imvec.model.ModelZoo;
+import imvec.onnx.OnnxBackbone;
+import imvec.zoo.ModelCatalog;
+import imvec.zoo.ModelTable;
+import imvec.zoo.ModelZoo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -171,7 +172,7 @@ final class ModelsCommand implements Callable<Integer> {
             for (int i = 0; i < models.size(); i++) {
                 Path model = ModelCatalog.resolve(models.get(i), where);
                 // A card beside the model wins; else a stand-alone card of the same name in a --dir.
-                ModelCard card = java.nio.file.Files.exists(imvec.model.OnnxBackbone.cardPath(model)) ? null
+                ModelCard card = java.nio.file.Files.exists(imvec.onnx.OnnxBackbone.cardPath(model)) ? null
                         : ModelCatalog.standaloneCard(model, where);
                 rows.add(table.measure(model, card, layers == null ? null : layers.get(i), set, ModelsCommand::cardPreprocessing));
             }

@@ -2,12 +2,11 @@ package imvec.cli;
 
 import imvec.data.DataSpecs;
 import imvec.data.ImageSet;
-import imvec.data.ImageTensors;
 import imvec.model.EpochStats;
 import imvec.model.ProgressListener;
-import imvec.model.TrainResult;
-import imvec.model.TrainedNet;
-import imvec.model.Training;
+import imvec.train.Augmentation;
+import imvec.train.TrainJob;
+import imvec.train.TrainResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,13 +52,13 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        imvec.model.Augmentation augmentation = imvec.model.Augmentation.parse(augment);
+        imvec.train.Augmentation augmentation = imvec.train.Augmentation.parse(augment);
         ImageSet train = DataSpecs.open(data, null);
-        String testSpec = test != null ? test : imvec.model.TrainJob.defaultTestSpec(data);
+        String testSpec = test != null ? test : imvec.train.TrainJob.defaultTestSpec(data);
         ImageSet testSet = testSpec == null ? null : DataSpecs.open(testSpec, null);
-        imvec.model.TrainJob.Result r;
+        imvec.train.TrainJob.Result r;
         try (ProgressBar load = common.progress("decode")) {
-            r = imvec.model.TrainJob.builder().setTrain(train).optTest(testSet).optArchitecture(arch).optEpochs(epochs)
+            r = imvec.train.TrainJob.builder().setTrain(train).optTest(testSet).optArchitecture(arch).optEpochs(epochs)
                     .optBatchSize(batch).optLearningRate(lr).optSeed(seed).optAugmentation(augmentation)
                     .optDecodeProgress(load::update)
                     .optListener(progressListener())

@@ -7,18 +7,17 @@ import imvec.util.UserError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
-/** Reading model cards and filling what a card leaves out from the ONNX graph itself. */
-final class ModelCards {
+/** Reading model cards; {@code imvec.onnx} fills what a card leaves out from the graph itself. */
+public final class ModelCards {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ModelCards() {
     }
 
     /** The card at {@code path}, or null when there is none. */
-    static ModelCard read(Path path) {
+    public static ModelCard read(Path path) {
         if (!Files.isRegularFile(path)) return null;
         try {
             return withClasses(JSON.readValue(path.toFile(), ModelCard.class), path);
@@ -39,64 +38,5 @@ final class ModelCards {
                     + ", which does not exist (looked for " + file + ").");
         }
         return c.withClasses(ClassLists.read(file));
-    }
-
-    /**
-     * {@code card} with its gaps filled from the graph: input name, channels and size from the
-     * input's shape, stretch resize, mean 0 and std 1. Without a card, the output layer is the
-     * model's first declared output, which for exported classifiers is the prediction.
-     */
-    static ModelCard complete(ModelCard card, OnnxGraph graph, boolean channelsLast) {
-        int[] chw = channelsHeightWidth(graph.inputShape(), channelsLast);
-        if (card == null) {
-            int c = Math.max(chw[0], 1);
-            String output = graph.declaredOutputs().isEmpty() ? null : graph.declaredOutputs().get(0);
-            return new ModelCard(graph.inputName(), chw[0], chw[1], chw[2], "stretch", filled(c, 0), filled(c, 1),
-                    null, null, output, null, null, null, null);
-        }
-        if (card.input() != null && !card.input().equals(graph.inputName())) {
-            throw new UserError("the card of " + graph.path().getFileName() + " names input '" + card.input()
-                    + "' but the model's input is '" + graph.inputName() + "'.");
-        }
-        checkSize(card, graph, chw);
-        int channels = card.channels() > 0 ? card.channels() : chw[0];
-        int c = Math.max(channels, 1);
-        return new ModelCard(graph.inputName(), channels,
-                card.height() > 0 ? card.height() : chw[1], card.width() > 0 ? card.width() : chw[2],
-                card.resize() != null ? card.resize() : "stretch",
-                card.mean() != null ? card.mean() : filled(c, 0), card.std() != null ? card.std() : filled(c, 1),
-                card.classesFile(), card.classes(), card.outputLayer(), card.featureLayer(), card.licence(), card.source(),
-                card.sampling(), card.classOrder(), card.url(), card.sha256());
-    }
-
-    /**
-     * A card whose size or channels contradict what the graph fixes would feed tensors the model
-     * rejects deep inside ONNX Runtime; say so up front instead. Open (symbolic) sizes accept any.
-     */
-    private static void checkSize(ModelCard card, OnnxGraph graph, int[] chw) {
-        String model = graph.path().getFileName().toString();
-        if (card.channels() > 0 && chw[0] > 0 && card.channels() != chw[0]) {
-            throw new UserError("the card of " + model + " says " + card.channels() + " input channels but the model takes "
-                    + chw[0] + ".");
-        }
-        boolean heightWrong = card.height() > 0 && chw[1] > 0 && card.height() != chw[1];
-        boolean widthWrong = card.width() > 0 && chw[2] > 0 && card.width() != chw[2];
-        if (heightWrong || widthWrong) {
-            throw new UserError("the card of " + model + " says input size " + card.height() + "×" + card.width()
-                    + " but the model takes " + (chw[1] > 0 ? chw[1] : "any") + "×" + (chw[2] > 0 ? chw[2] : "any") + ".");
-        }
-    }
-
-    /** Channels, height, width of a 4-D image input; 0 where the graph leaves a size open. */
-    private static int[] channelsHeightWidth(long[] shape, boolean channelsLast) {
-        if (shape.length != 4) return new int[3];
-        long[] chw = channelsLast ? new long[] {shape[3], shape[1], shape[2]} : new long[] {shape[1], shape[2], shape[3]};
-        return Arrays.stream(chw).mapToInt(d -> d > 0 ? (int) d : 0).toArray();
-    }
-
-    private static float[] filled(int n, float value) {
-        float[] out = new float[n];
-        Arrays.fill(out, value);
-        return out;
     }
 }

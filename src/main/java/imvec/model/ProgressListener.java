@@ -1,5 +1,6 @@
 package imvec.model;
 
+
 /** Hears how training is going, e.g. to draw a progress bar. Called on the training thread. */
 public interface ProgressListener {
     /** A listener that ignores everything, for {@code --json} and tests. */

@@ -7,13 +7,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import imvec.analysis.LinearProbe;
 import imvec.analysis.Separation;
 import imvec.analysis.Tsne;
-import imvec.model.OnnxBackbone;
-import imvec.model.TrainedNet;
 import imvec.store.AtomicFiles;
 import imvec.store.LabelledMatrix;
 import imvec.store.Manifest;
 import imvec.util.UserError;
 import imvec.util.Version;
+import imvec.zoo.ModelSize;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -125,18 +124,9 @@ public final class CompareReport {
         LabelledMatrix m = LabelledMatrix.fromRun(e.run(), e.layer());
         Separation.Result s = separation.measure(m.rows(), m.labels(), m.classes(), testFraction);
         String modelPath = manifest.model() == null ? null : manifest.model().path();
-        Long bytes = null;
-        Long parameters = null;
-        if (modelPath != null && modelPath.endsWith(".onnx") && Files.isRegularFile(Path.of(modelPath))) {
-            bytes = Files.size(Path.of(modelPath));
-            parameters = OnnxBackbone.parameterCount(Path.of(modelPath));
-        } else if (modelPath != null && Files.isRegularFile(Path.of(modelPath).resolve(TrainedNet.PARAMS_FILE))) {
-            // A CNN from `imvec train`: its weights file, and the values of its parameters.
-            bytes = Files.size(Path.of(modelPath).resolve(TrainedNet.PARAMS_FILE));
-            try (TrainedNet net = TrainedNet.load(Path.of(modelPath))) {
-                parameters = net.parameterValues().stream().mapToLong(v -> v.length).sum();
-            }
-        }
+        ModelSize size = modelPath == null ? null : ModelSize.of(Path.of(modelPath));
+        Long bytes = size == null ? null : size.bytes();
+        Long parameters = size == null ? null : size.parameters();
         List<String> files = plots ? plots(m, s, out, folder) : List.of();
         String model = modelPath == null ? "?" : Path.of(modelPath).getFileName().toString();
         return new Row(e.name(), e.run().toString(), e.layer(), model, bytes, parameters, m.classes().size(), s, files);

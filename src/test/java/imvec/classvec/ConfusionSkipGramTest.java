@@ -1,5 +1,6 @@
 package imvec.classvec;
 
+import imvec.extract.TopK;
 import imvec.store.Manifest;
 import imvec.store.Npy;
 import imvec.util.UserError;

@@ -2,6 +2,7 @@ package imvec.cli;
 
 import imvec.classvec.ClassVectors;
 import imvec.classvec.Word2VecText;
+import imvec.extract.TopK;
 import imvec.store.Manifest;
 import imvec.store.Npy;
 import org.junit.jupiter.api.Test;

@@ -1,12 +1,12 @@
 package imvec.cli;
 
-import imvec.model.onnx.OnnxProto.GraphProto;
-import imvec.model.onnx.OnnxProto.ModelProto;
-import imvec.model.onnx.OnnxProto.NodeProto;
-import imvec.model.onnx.OnnxProto.OperatorSetIdProto;
-import imvec.model.onnx.OnnxProto.TensorShapeProto;
-import imvec.model.onnx.OnnxProto.TypeProto;
-import imvec.model.onnx.OnnxProto.ValueInfoProto;
+import imvec.onnx.proto.OnnxProto.GraphProto;
+import imvec.onnx.proto.OnnxProto.ModelProto;
+import imvec.onnx.proto.OnnxProto.NodeProto;
+import imvec.onnx.proto.OnnxProto.OperatorSetIdProto;
+import imvec.onnx.proto.OnnxProto.TensorShapeProto;
+import imvec.onnx.proto.OnnxProto.TypeProto;
+import imvec.onnx.proto.OnnxProto.ValueInfoProto;
 import imvec.store.Manifest;
 import imvec.store.Npy;
 import org.junit.jupiter.api.AfterEach;
@@ -16,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -28,6 +27,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import javax.imageio.ImageIO;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -2,6 +2,7 @@ package imvec.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import imvec.cli.Main;
+import imvec.extract.TopK;
 import imvec.store.Manifest;
 import imvec.store.Npy;
 import imvec.util.UserError;

@@ -1,5 +1,7 @@
 package imvec.store;
 
+import imvec.extract.LayerRequest;
+import imvec.extract.Pool;
 import imvec.util.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

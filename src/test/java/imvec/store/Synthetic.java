@@ -3,6 +3,9 @@ package imvec.store;
 import imvec.data.Image;
 import imvec.data.ImageSet;
 import imvec.data.UnreadableImageException;
+import imvec.extract.Extractor;
+import imvec.extract.LayerRequest;
+import imvec.extract.Pool;
 import imvec.model.Backbone;
 import imvec.model.LayerInfo;
 import imvec.model.ModelCard;
@@ -12,12 +15,12 @@ import java.nio.file.Path;
 import java.util.*;
 
 /** Small deterministic stand-ins for a dataset and a model, so the store is tested alone. */
-final class Synthetic {
+public final class Synthetic {
     private Synthetic() {
     }
 
     /** {@code n} 4×4 RGB images with 3 classes; images listed in {@code broken} fail to decode. */
-    static ImageSet images(int n, Set<Integer> broken) {
+    public static ImageSet images(int n, Set<Integer> broken) {
         return new ImageSet() {
             public String spec() { return "synthetic:" + n; }
             public int size() { return n; }
@@ -35,7 +38,7 @@ final class Synthetic {
     }
 
     /** A "model" with a 2×4×4 map (scaled input) and a 3-way softmax over channel means. */
-    static Backbone model(long sleepMillisPerBatch) {
+    public static Backbone model(long sleepMillisPerBatch) {
         return new Backbone() {
             public List<LayerInfo> layers() {
                 return List.of(new LayerInfo("maps", "Mul", new long[]{-1, 2, 4, 4}),
@@ -71,7 +74,7 @@ final class Synthetic {
         };
     }
 
-    static void sleep(long ms) {
+    public static void sleep(long ms) {
         if (ms <= 0) return;
         try {
             Thread.sleep(ms);
@@ -80,7 +83,7 @@ final class Synthetic {
         }
     }
 
-    static Extractor.Builder extractor(ImageSet data, Backbone model) {
+    public static Extractor.Builder extractor(ImageSet data, Backbone model) {
         return Extractor.builder().setData(data).setBackbone(model)
                 .setPreprocess(imvec.data.Preprocess.builder().setSize(4, 4).build())
                 .setLayers(List.of(LayerRequest.parse("input", Pool.AVG), LayerRequest.parse("maps", Pool.AVG),

@@ -1,0 +1,124 @@
+package imvec.bench;
+
+import imvec.data.ImageSet;
+import imvec.data.ImageTensors;
+import imvec.data.IndexedSubset;
+import imvec.data.Preprocess;
+import imvec.extract.Extractor;
+import imvec.extract.LayerRequest;
+import imvec.model.Backbone;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Extraction speed: the whole pipeline (decode, preprocess, inference, store) against the
+ * engine alone on tensors decoded beforehand, same model, layers, batch size and images.
+ * Their ratio shows how well decoding hides behind inference.
+ */
+public final class ExtractBench {
+    private ExtractBench() {
+    }
+
+    /**
+     * The measured rates. {@code decode*} is decoding and preprocessing alone on all cores, so a
+     * low ratio can be read: on a machine without spare cores, end to end cannot beat
+     * {@code 1 / (1/raw + 1/decode)} by much, however well the two overlap. {@code loadAverage}
+     * is the system's one-minute load when the measurement ended (other processes share the cores).
+     * The {@code *CpuMsPerImage} figures are this process's CPU time (all threads, the engine's
+     * native ones included) per image in each phase: unlike the rates they barely move with other
+     * processes' load, and {@code cpuRatio} = raw CPU / end-to-end CPU is the ratio the rates
+     * would show on otherwise idle cores when both phases keep all cores busy.
+     */
+    public record Result(int images, int batch, int cores, List<String> layers,
+                         double endToEndSeconds, double endToEndImagesPerSecond,
+                         double rawSeconds, double rawImagesPerSecond, double ratio,
+                         double decodeSeconds, double decodeImagesPerSecond, double loadAverage,
+                         double endToEndCpuMsPerImage, double rawCpuMsPerImage, double decodeCpuMsPerImage,
+                         double cpuRatio) {
+    }
+
+    public static Result run(ImageSet data, Backbone model, Preprocess pre, List<LayerRequest> layers,
+                             int images, int batch, Extractor.Listener listener) throws IOException {
+        ImageSet subset = IndexedSubset.head(data, images);
+        List<String> names = layers.stream().map(LayerRequest::name).filter(n -> !n.equals(LayerRequest.INPUT)).toList();
+        warmUp(model, pre, names, batch);
+
+        Path tmp = Files.createTempDirectory("imvec-bench-");
+        try {
+            warmUpPipeline(subset, model, pre, layers, batch, tmp.resolve("warm-up"));
+            long c0 = processCpuNanos(), t0 = System.nanoTime();
+            Extractor.Result r = Extractor.builder().setData(subset).setBackbone(model).setPreprocess(pre)
+                    .setLayers(layers).optBatchSize(batch).optChunkSize(Math.max(batch, 512))
+                    .optListener(listener).build().run(tmp.resolve("run"));
+            double e2e = (System.nanoTime() - t0) / 1e9;
+            long c1 = processCpuNanos(), t1 = System.nanoTime();
+            ImageTensors t = ImageTensors.load(subset, pre, null);
+            double decode = (System.nanoTime() - t1) / 1e9;
+            long c2 = processCpuNanos();
+            double raw = timeForward(model, t, names, batch);
+            long c3 = processCpuNanos();
+            int n = r.rows();
+            double e2eCpu = (c1 - c0) / 1e6 / n, decodeCpu = (c2 - c1) / 1e6 / t.n(), rawCpu = (c3 - c2) / 1e6 / t.n();
+            return new Result(n, batch, Runtime.getRuntime().availableProcessors(),
+                    layers.stream().map(LayerRequest::name).toList(), e2e, n / e2e, raw, t.n() / raw, (n / e2e) / (t.n() / raw),
+                    decode, t.n() / decode, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                    e2eCpu, rawCpu, decodeCpu, rawCpu / e2eCpu);
+        } finally {
+            try (Stream<Path> s = Files.walk(tmp)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** CPU time of the whole process so far (0 where the JVM does not report it). */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime());
+        }
+        return 0;
+    }
+
+    /** One batch through the engine first, so session creation and JIT are not timed. */
+    private static void warmUp(Backbone model, Preprocess pre, List<String> names, int batch) {
+        if (!names.isEmpty()) model.forward(new float[batch * pre.size()], batch, names);
+    }
+
+    /**
+     * A short untimed extraction first, as the engine gets its warm-up batch: the image decoders
+     * and the preprocessing loops are still interpreted on their first images (a cold pass over
+     * the first 256 ImageNet samples took twice as long as a warm one), which a long run does not see.
+     * At least 256 images: decoding one thread's ImageNet JPEGs cost 16–20 ms CPU each over the
+     * first 256 and a steady 6–8 ms after, so 4 batches of 32 left the timed run half cold.
+     */
+    private static void warmUpPipeline(ImageSet subset, Backbone model, Preprocess pre, List<LayerRequest> layers,
+                                       int batch, Path dir) throws IOException {
+        ImageSet head = IndexedSubset.head(subset, Math.min(subset.size(), Math.max(256, 4 * batch)));
+        Extractor.builder().setData(head).setBackbone(model).setPreprocess(pre).setLayers(layers)
+                .optBatchSize(batch).optChunkSize(Math.max(batch, 512)).build().run(dir);
+    }
+
+    private static double timeForward(Backbone model, ImageTensors t, List<String> names, int batch) {
+        int per = t.size();
+        List<float[]> batches = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        for (int a = 0; a < t.n(); a += batch) {
+            int m = Math.min(batch, t.n() - a);
+            float[] b = new float[m * per];
+            System.arraycopy(t.x(), a * per, b, 0, m * per);
+            batches.add(b);
+            sizes.add(m);
+        }
+        long t0 = System.nanoTime();
+        for (int i = 0; i < batches.size(); i++) {
+            if (!names.isEmpty()) model.forward(batches.get(i), sizes.get(i), names);
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}

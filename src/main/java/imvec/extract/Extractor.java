@@ -1,0 +1,519 @@
+package imvec.extract;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import imvec.data.ImageSet;
+import imvec.data.Preprocess;
+import imvec.data.UnreadableImageException;
+import imvec.model.Backbone;
+import imvec.model.LayerInfo;
+import imvec.model.Tensor;
+import imvec.store.AtomicFiles;
+import imvec.store.Manifest;
+import imvec.store.Npy;
+import imvec.util.UserError;
+import imvec.util.Version;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.*;
+import java.util.concurrent.*;
+import java.util.stream.Stream;
+
+/**
+ * Runs a backbone over an image set and writes a run directory (see {@link Manifest}).
+ *
+ * <p>Work is committed in chunks under {@code .partial/}: a chunk directory appears under its
+ * final name only once complete (rename), so a killed extraction resumes at the first missing
+ * chunk and produces exactly the rows, in the same batches, as an uninterrupted one. Final
+ * arrays are assembled from the chunks atomically, and the manifest is written last.
+ * Decoding and preprocessing run on their own threads ahead of inference.
+ */
+public final class Extractor {
+    private static final String PARTIAL = ".partial";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Progress and warnings, for a progress bar or a log. */
+    public interface Listener {
+        void progress(long done, long total);
+
+        default void warn(String message) {
+        }
+    }
+
+    public record Result(Path runDir, Manifest manifest, int rows, int skipped, double seconds,
+                         double imagesPerSecond, int resumedChunks, boolean alreadyComplete) {
+    }
+
+    private final ImageSet data;
+    private final Backbone backbone;
+    private final Preprocess preprocess;
+    private final List<LayerRequest> layers;
+    private final int topK;
+    private final String topKLayer;
+    private final List<String> modelClasses;
+    private final int batchSize;
+    private final int chunkSize;
+    private final boolean strict;
+    private final boolean keepMaps;
+    private final boolean force;
+    private final long seed;
+    private final int decodeThreads;
+    private final String labelsFile;
+    private final Listener listener;
+
+    private Extractor(Builder b) {
+        this.data = Objects.requireNonNull(b.data, "setData");
+        this.backbone = Objects.requireNonNull(b.backbone, "setBackbone");
+        this.preprocess = Objects.requireNonNull(b.preprocess, "setPreprocess");
+        this.layers = List.copyOf(Objects.requireNonNull(b.layers, "setLayers"));
+        this.topK = b.topK;
+        this.topKLayer = b.topKLayer;
+        this.modelClasses = b.modelClasses;
+        this.batchSize = b.batchSize;
+        this.chunkSize = Math.max(b.batchSize, b.chunkSize / b.batchSize * b.batchSize);
+        this.strict = b.strict;
+        this.keepMaps = b.keepMaps;
+        this.force = b.force;
+        this.seed = b.seed;
+        this.decodeThreads = b.decodeThreads;
+        this.labelsFile = b.labelsFile;
+        this.listener = b.listener;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Result run(Path out) throws IOException {
+        validate();
+        String fingerprint = fingerprint();
+        Path partial = out.resolve(PARTIAL);
+        Result done = finishedRun(out, fingerprint);
+        if (done != null) return done;
+        prepare(out, partial, fingerprint);
+
+        long start = System.nanoTime();
+        int chunks = (data.size() + chunkSize - 1) / chunkSize;
+        List<Integer> todo = new ArrayList<>();
+        for (int c = 0; c < chunks; c++) if (!Files.isDirectory(chunkDir(partial, c))) todo.add(c);
+        int resumed = chunks - todo.size();
+        long doneImages = (long) resumed * chunkSize;
+        listener.progress(Math.min(doneImages, data.size()), data.size());
+        extractChunks(partial, todo, doneImages);
+        Manifest m = assemble(out, partial, chunks, fingerprint);
+        deleteTree(partial);
+        double secs = (System.nanoTime() - start) / 1e9;
+        int fresh = todo.stream().mapToInt(c -> Math.min(chunkSize, data.size() - c * chunkSize)).sum();
+        return new Result(out, m, m.n(), m.skipped().size(), secs, fresh / secs, resumed, false);
+    }
+
+    // ---- set-up --------------------------------------------------------------------------
+
+    private void validate() {
+        if (data.size() == 0) throw new UserError("dataset " + data.spec() + " holds no images.");
+        if (layers.isEmpty()) throw new UserError("no layers requested; pass --layers.");
+        Set<String> known = new LinkedHashSet<>();
+        for (LayerInfo l : backbone.layers()) known.add(l.name());
+        Set<String> seen = new HashSet<>();
+        for (LayerRequest r : layers) {
+            if (!seen.add(r.name())) throw new UserError("layer '" + r.name() + "' is requested twice.");
+            if (!r.name().equals(LayerRequest.INPUT) && !known.contains(r.name())) {
+                throw new UserError("unknown layer '" + r.name() + "' in " + backbone.path().getFileName()
+                        + imvec.util.Suggestions.didYouMean(r.name(), known) + " (list them with `imvec layers`).");
+            }
+        }
+        if (topK > 0 && !known.contains(outputLayer())) {
+            throw new UserError("--topk needs the classifier output '" + outputLayer() + "', which "
+                    + backbone.path().getFileName() + " does not have" + imvec.util.Suggestions.didYouMean(outputLayer(), known) + ".");
+        }
+    }
+
+    private String outputLayer() {
+        if (topKLayer != null) return topKLayer;
+        String card = backbone.card() == null ? null : backbone.card().outputLayer();
+        return card != null ? card : "probabilities";
+    }
+
+    private String fingerprint() {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("data", data.spec());
+        f.put("n", data.size());
+        f.put("labels_file", labelsFile);
+        f.put("model", backbone.sha256());
+        f.put("layers", layers.stream().map(l -> l.name() + "@" + l.pool().label()).toList());
+        f.put("preprocess", preprocess.describe());
+        f.put("topk", topK > 0 ? topK + "@" + outputLayer() : null);
+        f.put("model_classes", modelClasses);
+        f.put("batch", batchSize);
+        f.put("chunk", chunkSize);
+        f.put("maps", keepMaps);
+        try {
+            return imvec.util.Hashing.sha256(JSON.writeValueAsBytes(f));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Result finishedRun(Path out, String fingerprint) throws IOException {
+        if (!Files.isRegularFile(out.resolve(Manifest.FILE))) return null;
+        Manifest m = Manifest.read(out);
+        Object old = m.extraction() == null ? null : m.extraction().get("fingerprint");
+        if (fingerprint.equals(old) && !force) {
+            return new Result(out, m, m.n(), m.skipped().size(), 0, 0, 0, true);
+        }
+        if (!force) {
+            throw new UserError(out + " already holds a finished run made with other settings; pass --force to replace it or choose another --out.");
+        }
+        Files.delete(out.resolve(Manifest.FILE));
+        return null;
+    }
+
+    private void prepare(Path out, Path partial, String fingerprint) throws IOException {
+        Files.createDirectories(partial);
+        Path job = partial.resolve("job.txt");
+        if (Files.exists(job) && !Files.readString(job).equals(fingerprint)) {
+            if (!force) {
+                throw new UserError(out + " holds an unfinished extraction made with other settings; pass --force to start over or choose another --out.");
+            }
+            deleteTree(partial);
+            Files.createDirectories(partial);
+        }
+        AtomicFiles.writeString(job, fingerprint);
+        // Half-written chunks of a killed run are never renamed into place; drop them.
+        try (Stream<Path> s = Files.list(partial)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().contains(".tmp")).toList()) deleteTree(p);
+        }
+    }
+
+    private static Path chunkDir(Path partial, int c) {
+        return partial.resolve(String.format("chunk-%06d", c));
+    }
+
+    // ---- extraction ----------------------------------------------------------------------
+
+    /** A preprocessed batch: the images that decoded and the ones that did not. */
+    private record Batch(int chunk, int[] indices, float[] pixels, List<Manifest.Skipped> skipped) {
+    }
+
+    private void extractChunks(Path partial, List<Integer> todo, long doneImages) throws IOException {
+        List<int[]> batches = new ArrayList<>();
+        for (int c : todo) {
+            int end = Math.min(data.size(), (c + 1) * chunkSize);
+            for (int a = c * chunkSize; a < end; a += batchSize) batches.add(new int[]{c, a, Math.min(end, a + batchSize)});
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(decodeThreads, r -> {
+            Thread t = new Thread(r, "imvec-decode");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Deque<Future<Batch>> ahead = new ArrayDeque<>();
+            int next = 0;
+            int prefetch = Math.max(2, decodeThreads * 2);
+            ChunkBuffer buf = null;
+            while (next < batches.size() || !ahead.isEmpty()) {
+                while (next < batches.size() && ahead.size() < prefetch) {
+                    int[] spec = batches.get(next++);
+                    ahead.add(pool.submit(() -> decode(spec[0], spec[1], spec[2])));
+                }
+                Batch b = await(ahead.poll());
+                if (buf != null && buf.chunk != b.chunk()) {
+                    buf.commit(partial);
+                    buf = null;
+                }
+                if (buf == null) buf = new ChunkBuffer(b.chunk());
+                buf.add(b, infer(b));
+                doneImages += b.indices().length + b.skipped().size();
+                listener.progress(Math.min(doneImages, data.size()), data.size());
+            }
+            if (buf != null) buf.commit(partial);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Batch await(Future<Batch> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            if (e.getCause() instanceof IOException io) throw io;
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private Batch decode(int chunk, int from, int to) throws IOException {
+        int per = preprocess.size();
+        float[] px = new float[(to - from) * per];
+        int[] ok = new int[to - from];
+        int n = 0;
+        List<Manifest.Skipped> skipped = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            try {
+                preprocess.apply(data.read(i), px, n * per);
+                ok[n++] = i;
+            } catch (UnreadableImageException e) {
+                if (strict) throw new UserError("image " + data.id(i) + " is unreadable (" + e.getMessage() + "); drop --strict to skip such images.");
+                skipped.add(new Manifest.Skipped(data.id(i), e.getMessage()));
+                listener.warn("skipped unreadable image " + e.getMessage());
+            }
+        }
+        return new Batch(chunk, Arrays.copyOf(ok, n), n == to - from ? px : Arrays.copyOf(px, n * per), skipped);
+    }
+
+    private Map<String, Tensor> infer(Batch b) {
+        int n = b.indices().length;
+        Map<String, Tensor> out = new HashMap<>();
+        if (n == 0) return out;
+        List<String> names = new ArrayList<>();
+        for (LayerRequest r : layers) if (!r.name().equals(LayerRequest.INPUT)) names.add(r.name());
+        if (topK > 0 && !names.contains(outputLayer())) names.add(outputLayer());
+        if (!names.isEmpty()) out.putAll(backbone.forward(b.pixels(), n, names));
+        out.put(LayerRequest.INPUT, new Tensor(new long[]{n, preprocess.channels(), preprocess.height(), preprocess.width()}, b.pixels()));
+        return out;
+    }
+
+    /** Rows of one chunk as they accumulate; written to a temp directory, then renamed into place. */
+    private final class ChunkBuffer {
+        final int chunk;
+        final List<Map<String, Tensor>> outputs = new ArrayList<>();
+        final List<Batch> batches = new ArrayList<>();
+
+        ChunkBuffer(int chunk) {
+            this.chunk = chunk;
+        }
+
+        void add(Batch b, Map<String, Tensor> out) {
+            batches.add(b);
+            outputs.add(out);
+        }
+
+        void commit(Path partial) throws IOException {
+            Path tmp = Files.createTempDirectory(partial, String.format("chunk-%06d.tmp", chunk));
+            Map<String, Object> meta = new LinkedHashMap<>();
+            int rows = 0;
+            for (Batch b : batches) rows += b.indices().length;
+            meta.put("rows", rows);
+            List<Map<String, Object>> shapes = new ArrayList<>();
+            for (int li = 0; li < layers.size(); li++) {
+                LayerRequest r = layers.get(li);
+                long[] source = null;
+                try (OutputStream o = Files.newOutputStream(tmp.resolve("layer-" + li + ".bin"));
+                     OutputStream maps = keepMaps ? Files.newOutputStream(tmp.resolve("maps-" + li + ".bin")) : null) {
+                    for (Map<String, Tensor> out : outputs) {
+                        Tensor t = out.get(r.name());
+                        if (t == null) continue;
+                        source = t.shape();
+                        writeRaw(o, r.pool().apply(t));
+                        if (maps != null) writeRaw(maps, t.data());
+                    }
+                }
+                Map<String, Object> s = new LinkedHashMap<>();
+                s.put("source_shape", source);
+                shapes.add(s);
+            }
+            meta.put("layers", shapes);
+            List<Integer> labels = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
+            List<Manifest.Skipped> skipped = new ArrayList<>();
+            for (Batch b : batches) {
+                for (int i : b.indices()) {
+                    labels.add(data.label(i));
+                    ids.add(data.id(i));
+                }
+                skipped.addAll(b.skipped());
+            }
+            meta.put("labels", labels);
+            meta.put("ids", ids);
+            meta.put("skipped", skipped);
+            if (topK > 0) writeTopK(tmp);
+            Files.write(tmp.resolve("meta.json"), JSON.writeValueAsBytes(meta));
+            Files.move(tmp, chunkDir(partial, chunk), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+
+        private void writeTopK(Path tmp) throws IOException {
+            try (OutputStream idx = Files.newOutputStream(tmp.resolve("topk-indices.bin"));
+                 OutputStream prob = Files.newOutputStream(tmp.resolve("topk-probs.bin"))) {
+                for (Map<String, Tensor> out : outputs) {
+                    Tensor t = out.get(outputLayer());
+                    if (t == null) continue;
+                    TopK.Rows rows = TopK.of(t, topK);
+                    writeRaw(idx, rows.indices());
+                    writeRaw(prob, rows.probs());
+                }
+            }
+        }
+    }
+
+    private static void writeRaw(OutputStream o, float[] v) throws IOException {
+        Npy.writeFloats(o, v);
+    }
+
+    private static void writeRaw(OutputStream o, int[] v) throws IOException {
+        Npy.writeInts(o, v);
+    }
+
+    // ---- assembly ------------------------------------------------------------------------
+
+    @SuppressWarnings("unchecked")
+    private Manifest assemble(Path out, Path partial, int chunks, String fingerprint) throws IOException {
+        List<Map<String, Object>> metas = new ArrayList<>();
+        for (int c = 0; c < chunks; c++) metas.add(JSON.readValue(chunkDir(partial, c).resolve("meta.json").toFile(), Map.class));
+        int n = metas.stream().mapToInt(m -> (Integer) m.get("rows")).sum();
+        List<Manifest.Skipped> skipped = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        int[] labels = new int[n];
+        int at = 0;
+        for (Map<String, Object> m : metas) {
+            for (Object l : (List<Object>) m.get("labels")) labels[at++] = (Integer) l;
+            ids.addAll((List<String>) m.get("ids"));
+            for (Map<String, String> s : (List<Map<String, String>>) m.get("skipped")) skipped.add(new Manifest.Skipped(s.get("id"), s.get("reason")));
+        }
+        if (n == 0) throw new UserError("no image of " + data.spec() + " could be read; nothing was extracted.");
+
+        Path layerDir = out.resolve("layers");
+        Files.createDirectories(layerDir);
+        List<Manifest.Layer> stored = new ArrayList<>();
+        for (int li = 0; li < layers.size(); li++) {
+            LayerRequest r = layers.get(li);
+            long[] source = sourceShape(metas, li);
+            long width = r.pool().width(source);
+            String file = "layers/" + r.fileName();
+            concat(partial, chunks, "layer-" + li + ".bin", out.resolve(file), "<f4", n, width);
+            String maps = null;
+            if (keepMaps && source.length > 2) {
+                maps = "maps/" + r.fileName();
+                long[] shape = source.clone();
+                shape[0] = n;
+                concat(partial, chunks, "maps-" + li + ".bin", out.resolve(maps), "<f4", shape);
+            }
+            long[] srcShape = source.clone();
+            srcShape[0] = -1;
+            stored.add(new Manifest.Layer(r.name(), file, new long[]{n, width}, r.pool().label(), srcShape, maps));
+        }
+        Npy.write(out.resolve("labels.npy"), labels, n);
+        AtomicFiles.writeString(out.resolve("ids.txt"), String.join("\n", ids) + "\n");
+        AtomicFiles.writeString(out.resolve("classes.txt"), String.join("\n", data.classes()) + "\n");
+        Manifest.TopK topk = topK > 0 ? assembleTopK(out, partial, chunks, n) : null;
+
+        Map<String, Object> extraction = new LinkedHashMap<>();
+        extraction.put("fingerprint", fingerprint);
+        extraction.put("batch_size", batchSize);
+        extraction.put("chunk_size", chunkSize);
+        Manifest m = new Manifest(Version.get(), Instant.now().toString(), n, stored, "labels.npy", "classes.txt",
+                data.classes(), "ids.txt",
+                new Manifest.Model(backbone.path().toAbsolutePath().toString(), backbone.sha256(),
+                        backbone.getClass().getSimpleName(), backbone.card()),
+                new Manifest.Data(data.spec(), data.size(), labelsFile, preprocess.describe()),
+                seed, topk, skipped, extraction);
+        m.write(out);
+        return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static long[] sourceShape(List<Map<String, Object>> metas, int li) {
+        for (Map<String, Object> m : metas) {
+            Object s = ((List<Map<String, Object>>) m.get("layers")).get(li).get("source_shape");
+            if (s != null) return ((List<Number>) s).stream().mapToLong(Number::longValue).toArray();
+        }
+        throw new IllegalStateException("no chunk holds rows");
+    }
+
+    private Manifest.TopK assembleTopK(Path out, Path partial, int chunks, int n) throws IOException {
+        concat(partial, chunks, "topk-probs.bin", out.resolve("topk_probs.npy"), "<f4", n, topK);
+        List<String> names = modelClasses != null ? modelClasses
+                : backbone.card() != null && backbone.card().classes() != null ? backbone.card().classes() : null;
+        if (names == null) {
+            concat(partial, chunks, "topk-indices.bin", out.resolve("topk_indices.npy"), "<i4", n, topK);
+            return new Manifest.TopK(topK, outputLayer(), "topk_indices.npy", "topk_probs.npy", null, "model", null);
+        }
+        // Name predictions in the dataset's class ids; the model's own indices are kept beside them.
+        concat(partial, chunks, "topk-indices.bin", out.resolve("topk_model_indices.npy"), "<i4", n, topK);
+        int[] model = Npy.read(out.resolve("topk_model_indices.npy")).ints();
+        Map<String, Integer> datasetIndex = new HashMap<>();
+        for (int i = 0; i < data.classes().size(); i++) datasetIndex.put(data.classes().get(i), i);
+        int[] mapped = new int[model.length];
+        for (int i = 0; i < model.length; i++) {
+            int k = model[i];
+            mapped[i] = k < names.size() ? datasetIndex.getOrDefault(names.get(k), -1) : -1;
+        }
+        Npy.write(out.resolve("topk_indices.npy"), mapped, n, topK);
+        return new Manifest.TopK(topK, outputLayer(), "topk_indices.npy", "topk_probs.npy",
+                "topk_model_indices.npy", "dataset", names);
+    }
+
+    /** Joins the chunks' raw rows into one .npy file, atomically. */
+    private static void concat(Path partial, int chunks, String part, Path target, String dtype, long... shape) throws IOException {
+        AtomicFiles.write(target, o -> {
+            o.write(Npy.header(dtype, shape));
+            for (int c = 0; c < chunks; c++) {
+                Path p = chunkDir(partial, c).resolve(part);
+                if (Files.exists(p)) Files.copy(p, o);
+            }
+        });
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+        }
+    }
+
+    public static final class Builder {
+        private ImageSet data;
+        private Backbone backbone;
+        private Preprocess preprocess;
+        private List<LayerRequest> layers;
+        private int topK;
+        private String topKLayer;
+        private List<String> modelClasses;
+        private int batchSize = 32;
+        private int chunkSize = 512;
+        private boolean strict;
+        private boolean keepMaps;
+        private boolean force;
+        private long seed;
+        private int decodeThreads = Runtime.getRuntime().availableProcessors();
+        private String labelsFile;
+        private Listener listener = (d, t) -> { };
+
+        public Builder setData(ImageSet data) { this.data = data; return this; }
+        public Builder setBackbone(Backbone backbone) { this.backbone = backbone; return this; }
+        public Builder setPreprocess(Preprocess preprocess) { this.preprocess = preprocess; return this; }
+        public Builder setLayers(List<LayerRequest> layers) { this.layers = layers; return this; }
+        public Builder optTopK(int k) { this.topK = k; return this; }
+        public Builder optTopKLayer(String layer) { this.topKLayer = layer; return this; }
+        public Builder optModelClasses(List<String> classes) { this.modelClasses = classes; return this; }
+        public Builder optBatchSize(int n) { this.batchSize = positive(n, "--batch"); return this; }
+        public Builder optChunkSize(int n) { this.chunkSize = positive(n, "--chunk"); return this; }
+        public Builder optStrict(boolean strict) { this.strict = strict; return this; }
+        public Builder optKeepMaps(boolean keep) { this.keepMaps = keep; return this; }
+        public Builder optForce(boolean force) { this.force = force; return this; }
+        public Builder optSeed(long seed) { this.seed = seed; return this; }
+        public Builder optDecodeThreads(int n) { this.decodeThreads = positive(n, "--decode-threads"); return this; }
+        public Builder optLabelsFile(String file) { this.labelsFile = file; return this; }
+        public Builder optListener(Listener l) { this.listener = l; return this; }
+
+        private static int positive(int n, String flag) {
+            if (n <= 0) throw new UserError(flag + " must be positive, got " + n + ".");
+            return n;
+        }
+
+        public Extractor build() {
+            return new Extractor(this);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package imvec.util;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+
+/**
+ * Runs work on a chosen number of threads. Parallel streams started inside {@link #call} use the
+ * pool they run in, so one call bounds every stream below it.
+ */
+public final class Parallel {
+    private Parallel() {
+    }
+
+    public static int cores() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Runs {@code body} with {@code threads} workers; 0 means all cores via the common pool. */
+    public static <T> T call(int threads, Supplier<T> body) {
+        if (threads <= 0) return body.get();
+        ForkJoinPool pool = new ForkJoinPool(threads);
+        try {
+            return pool.submit(body::get).join();
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    public static void forEach(int n, IntConsumer task) {
+        IntStream.range(0, n).parallel().forEach(task);
+    }
+}
