@@ -1,0 +1,7 @@
+/**
+ * Labelled image sets and their readers (IDX, CIFAR binary, image folders and tarballs, label
+ * CSVs), data specs, decoding, resizing and normalisation ({@link imvec.data.Preprocess}).
+ * Uses only {@code imvec.util} and the atomic file helpers of {@code imvec.store}. Start with
+ * {@link imvec.data.ImageSet} and {@link imvec.data.DataSpecs}.
+ */
+package imvec.data;

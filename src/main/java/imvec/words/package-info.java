@@ -1,0 +1,6 @@
+/**
+ * Word vectors: GloVe, word2vec and fastText text, word2vec binary and the wink JSON package;
+ * phrases averaged, coverage of a class list. Uses only {@code imvec.util} and {@code imvec.store}.
+ * Start with {@link imvec.words.WordVectors}.
+ */
+package imvec.words;
