@@ -1,6 +1,5 @@
 package imvec.analysis;
 
-import imvec.util.Parallel;
 import imvec.util.UserError;
 import org.hipparchus.distribution.discrete.BinomialDistribution;
 
@@ -19,15 +18,11 @@ import java.util.stream.IntStream;
  * neither side is helped by a concept's similarity of 1 to itself.
  */
 public final class OneVsTwo {
-    private final int permutations;
-    private final long seed;
-    private final int threads;
+    private final PermutationTest permutation;
     private final Similarity similarity;
 
     private OneVsTwo(Builder b) {
-        this.permutations = b.permutations;
-        this.seed = b.seed;
-        this.threads = b.threads;
+        this.permutation = b.permutationTest();
         this.similarity = b.similarity;
     }
 
@@ -35,30 +30,10 @@ public final class OneVsTwo {
         return new Builder();
     }
 
-    public static final class Builder {
-        private int permutations = 1000;
-        private long seed = 0;
-        private int threads = 0;
+    public static final class Builder extends PermutationOptions<Builder> {
         private Similarity similarity = Similarity.PEARSON;
 
         private Builder() {
-        }
-
-        /** Label permutations of the word space for the permutation p-value (default 1000); 0 skips it. */
-        public Builder optPermutations(int p) {
-            Permutations.checkCount(p);
-            this.permutations = p;
-            return this;
-        }
-
-        public Builder optSeed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        public Builder optThreads(int threads) {
-            this.threads = threads;
-            return this;
         }
 
         /** How an image is compared with the reference activations (default Pearson). */
@@ -110,19 +85,16 @@ public final class OneVsTwo {
             if (refs.length - kept(refs, t) - kept(refs, p) >= 3) tested.add(j);
         }
         int n = tested.size();
-        if (n == 0) return new Result(0, 0, Double.NaN, Double.NaN, permutations, Double.NaN, seed);
+        if (n == 0) return new Result(0, 0, Double.NaN, Double.NaN, permutation.permutations(), Double.NaN, permutation.seed());
         float[][] x = tested.stream().map(j -> images[j]).toArray(float[][]::new);
         float[][] r = IntStream.of(refs).mapToObj(c -> references[c]).toArray(float[][]::new);
-        double[][] sim = Parallel.call(threads, () -> similarity.cross(x, r));
+        double[][] sim = permutation.onWorkers(() -> similarity.cross(x, r));
         int[] t = tested.stream().mapToInt(j -> trueConcept[j]).toArray();
         int[] p = tested.stream().mapToInt(j -> predictedConcept[j]).toArray();
         int observed = passes(words, Permutations.identity(k), refs, sim, t, p);
-        int[] nulls = Parallel.call(threads, () -> IntStream.range(0, permutations).parallel()
-                .map(idx -> passes(words, Permutations.of(seed, idx, k), refs, sim, t, p)).toArray());
-        int atLeast = 0;
-        for (int v : nulls) if (v >= observed) atLeast++;
-        return new Result(n, observed, observed / (double) n, binomialUpperTail(observed, n), permutations,
-                permutations == 0 ? Double.NaN : Permutations.pValue(atLeast, permutations), seed);
+        double[] nulls = permutation.nulls(k, perm -> passes(words, perm, refs, sim, t, p));
+        return new Result(n, observed, observed / (double) n, binomialUpperTail(observed, n), permutation.permutations(),
+                permutation.pValue(observed, nulls), permutation.seed());
     }
 
     private static int kept(int[] refs, int c) {

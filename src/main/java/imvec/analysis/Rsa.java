@@ -1,8 +1,7 @@
 package imvec.analysis;
 
-import imvec.util.Parallel;
+
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * Representational similarity analysis: the Spearman correlation between the upper triangles
@@ -11,43 +10,19 @@ import java.util.stream.IntStream;
  * leaves their spread unchanged, so each permutation costs one k²/2 sum of products.
  */
 public final class Rsa {
-    private final int permutations;
-    private final long seed;
-    private final int threads;
+    private final PermutationTest permutation;
 
     private Rsa(Builder b) {
-        this.permutations = b.permutations;
-        this.seed = b.seed;
-        this.threads = b.threads;
+        this.permutation = b.permutationTest();
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    public static final class Builder {
-        private int permutations = 1000;
-        private long seed = 0;
-        private int threads = 0;
+    public static final class Builder extends PermutationOptions<Builder> {
 
         private Builder() {
-        }
-
-        /** Label permutations for the p-value (default 1000); 0 skips it. */
-        public Builder optPermutations(int p) {
-            Permutations.checkCount(p);
-            this.permutations = p;
-            return this;
-        }
-
-        public Builder optSeed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        public Builder optThreads(int threads) {
-            this.threads = threads;
-            return this;
         }
 
         public Rsa build() {
@@ -75,16 +50,13 @@ public final class Rsa {
         double[] values = new double[g];
         for (int i = 0; i < g; i++) values[i] = correlation(rw, rwNorm, ri.get(i), riNorm[i], id);
         double observed = Permutations.mean(values);
-        double[] nulls = Parallel.call(threads, () -> IntStream.range(0, permutations).parallel().mapToDouble(idx -> {
-            int[] perm = Permutations.of(seed, idx, k);
+        double[] nulls = permutation.nulls(k, perm -> {
             double s = 0;
             for (int i = 0; i < g; i++) s += correlation(rw, rwNorm, ri.get(i), riNorm[i], perm);
             return s / g;
-        }).toArray());
-        int atLeast = 0;
-        for (double v : nulls) if (v >= observed) atLeast++;
-        return new Result(values, observed, Permutations.sd(values), permutations,
-                permutations == 0 ? Double.NaN : Permutations.pValue(atLeast, permutations), seed);
+        });
+        return new Result(values, observed, Permutations.sd(values), permutation.permutations(),
+                permutation.pValue(observed, nulls), permutation.seed());
     }
 
     /**

@@ -124,14 +124,12 @@ public final class Separation {
         }
 
         public Builder optPerplexity(double perplexity) {
-            if (!(perplexity > 0)) throw new UserError("t-SNE perplexity must be positive; got " + perplexity + ".");
-            this.perplexity = perplexity;
+            this.perplexity = Tsne.checkPerplexity(perplexity);
             return this;
         }
 
         public Builder optTsneIterations(int iterations) {
-            if (iterations < 1) throw new UserError("t-SNE needs at least 1 iteration; got " + iterations + ".");
-            this.tsneIterations = iterations;
+            this.tsneIterations = Tsne.checkIterations(iterations);
             return this;
         }
 

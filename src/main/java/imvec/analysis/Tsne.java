@@ -1,7 +1,7 @@
 package imvec.analysis;
 
-import imvec.util.Parallel;
 import imvec.util.Matrices;
+import imvec.util.Parallel;
 import imvec.util.UserError;
 
 import java.util.Arrays;
@@ -127,15 +127,13 @@ public final class Tsne {
 
         /** Effective number of neighbours (default 30); must be below the row count. */
         public Builder optPerplexity(double perplexity) {
-            if (!(perplexity > 0)) throw new UserError("t-SNE perplexity must be positive; got " + perplexity + ".");
-            this.perplexity = perplexity;
+            this.perplexity = checkPerplexity(perplexity);
             return this;
         }
 
         /** Total gradient steps, early exaggeration included (default 1,000). */
         public Builder optIterations(int iterations) {
-            if (iterations < 1) throw new UserError("t-SNE needs at least 1 iteration; got " + iterations + ".");
-            this.iterations = iterations;
+            this.iterations = checkIterations(iterations);
             return this;
         }
 
@@ -205,6 +203,17 @@ public final class Tsne {
         public Tsne build() {
             return new Tsne(this);
         }
+    }
+
+    /** A perplexity as every t-SNE option takes it: positive. */
+    static double checkPerplexity(double perplexity) {
+        if (!(perplexity > 0)) throw new UserError("t-SNE perplexity must be positive; got " + perplexity + ".");
+        return perplexity;
+    }
+
+    static int checkIterations(int iterations) {
+        if (iterations < 1) throw new UserError("t-SNE needs at least 1 iteration; got " + iterations + ".");
+        return iterations;
     }
 
     /** Embeds N × D rows. */

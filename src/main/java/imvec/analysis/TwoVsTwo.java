@@ -1,6 +1,5 @@
 package imvec.analysis;
 
-import imvec.util.Parallel;
 import imvec.util.UserError;
 
 import java.util.List;
@@ -25,15 +24,11 @@ public final class TwoVsTwo {
     /** Side of the blocks of pairs visited together. */
     private static final int TILE = 64;
 
-    private final int permutations;
-    private final long seed;
-    private final int threads;
+    private final PermutationTest permutation;
     private final double[][] wordFactor;
 
     private TwoVsTwo(Builder b) {
-        this.permutations = b.permutations;
-        this.seed = b.seed;
-        this.threads = b.threads;
+        this.permutation = b.permutationTest();
         this.wordFactor = b.wordFactor;
     }
 
@@ -41,10 +36,7 @@ public final class TwoVsTwo {
         return new Builder();
     }
 
-    public static final class Builder {
-        private int permutations = 1000;
-        private long seed = 0;
-        private int threads = 0;
+    public static final class Builder extends PermutationOptions<Builder> {
         private double[][] wordFactor;
 
         private Builder() {
@@ -58,24 +50,6 @@ public final class TwoVsTwo {
          */
         public Builder optWordFactor(double[][] z) {
             this.wordFactor = z;
-            return this;
-        }
-
-        /** Label permutations for the p-value (default 1000, as in the paper); 0 skips it. */
-        public Builder optPermutations(int p) {
-            Permutations.checkCount(p);
-            this.permutations = p;
-            return this;
-        }
-
-        public Builder optSeed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /** Worker threads; 0 (default) uses all cores. */
-        public Builder optThreads(int threads) {
-            this.threads = threads;
             return this;
         }
 
@@ -111,7 +85,7 @@ public final class TwoVsTwo {
         double[][] c = new double[k][k];
         for (int i = 0; i < g; i++) {
             Space sp = spaces.get(i);
-            long pass = Parallel.call(threads, () -> {
+            long pass = permutation.onWorkers(() -> {
                 product(words, sp.m, c, true);
                 return passes(words, w, id, sp, c);
             });
@@ -124,9 +98,8 @@ public final class TwoVsTwo {
         int d = wordFactor == null ? 0 : wordFactor[0].length;
         boolean lowRank = wordFactor != null && 2 * d < k;
         ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(() -> new Scratch(k, lowRank ? d : 0));
-        long[] nulls = Parallel.call(threads, () -> IntStream.range(0, permutations).parallel().mapToLong(idx -> {
+        double[] nulls = permutation.nulls(k, perm -> {
             Scratch s = scratch.get();
-            int[] perm = Permutations.of(seed, idx, k);
             Permutations.relabel(words, perm, s.w);
             if (lowRank) s.factor(wordFactor, perm);
             long total = 0;
@@ -136,16 +109,13 @@ public final class TwoVsTwo {
                 total += passes(s.w, w, perm, sp, s.c);
             }
             return total;
-        }).toArray());
-        int atLeast = 0;
+        });
+        int permutations = permutation.permutations();
         double nullSum = 0;
-        for (long n : nulls) {
-            if (n >= observed) atLeast++;
-            nullSum += n / (double) (pairs * g);
-        }
+        for (double n : nulls) nullSum += n / (pairs * g);
         return new Result(acc, Permutations.mean(acc), Permutations.sd(acc), pairs, permutations,
-                permutations == 0 ? Double.NaN : Permutations.pValue(atLeast, permutations),
-                permutations == 0 ? Double.NaN : nullSum / permutations, seed);
+                permutation.pValue(observed, nulls), permutations == 0 ? Double.NaN : nullSum / permutations,
+                permutation.seed());
     }
 
     /**
