@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "pca", description = "PCA of labelled rows to 2-D or 3-D, with explained variance and plots coloured by class.")
+@Command(name = "pca", description = "PCA of rows to 2-D or 3-D, with explained variance and plots coloured by class (one colour without labels).")
 final class PcaCommand implements Callable<Integer> {
     @Mixin
     Common common;
@@ -30,7 +30,7 @@ final class PcaCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PcaReport.Summary s = PcaReport.run(input.load(), dims, normalise, out);
+        PcaReport.Summary s = PcaReport.run(input.loadLabelsOptional(), dims, normalise, out);
         if (common.json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("source", s.source());

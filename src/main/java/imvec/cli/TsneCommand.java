@@ -45,7 +45,7 @@ final class TsneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var m = input.load();
+        var m = input.loadLabelsOptional();
         TsneReport.Summary s;
         try (ProgressBar bar = common.progress("t-SNE")) {
             Tsne.Builder b = Tsne.builder().optDimensions(dims).optPerplexity(perplexity).optIterations(iterations)

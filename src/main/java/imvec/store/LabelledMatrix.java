@@ -13,6 +13,9 @@ import java.util.List;
  * Analyses take these and never open models or images.
  */
 public record LabelledMatrix(float[][] rows, int[] labels, List<String> classes, String source) {
+    /** The one class of rows read without labels. */
+    public static final String UNLABELLED = "unlabelled";
+
     public LabelledMatrix {
         if (rows.length != labels.length) {
             throw new UserError(source + " has " + rows.length + " rows but " + labels.length + " labels; they must match.");
@@ -34,6 +37,13 @@ public record LabelledMatrix(float[][] rows, int[] labels, List<String> classes,
         float[][] x = Npy.readMatrix(run.resolve(l.file()));
         int[] y = Npy.readInts(run.resolve(m.labels()));
         return new LabelledMatrix(x, y, m.classNames(), run + "#" + layer);
+    }
+
+    /** An N × D embedding file without labels: every row in one class, {@code unlabelled}. */
+    public static LabelledMatrix fromFile(Path embeddings) {
+        float[][] x = Npy.readMatrix(embeddings);
+        if (x.length == 0) throw new UserError(embeddings + " holds no rows.");
+        return new LabelledMatrix(x, new int[x.length], List.of(UNLABELLED), embeddings.toString());
     }
 
     /** An N × D embedding file and N integer labels; class names from a file (one a line) or the label values. */
