@@ -4,6 +4,8 @@ import imvec.util.UserError;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Opens an {@link ImageSet} from a one-line spec, the form the CLI takes and the manifest records:
@@ -14,14 +16,17 @@ import java.nio.file.Path;
  *   <li>{@code cifar100-binary:DIR[:train|:test][#coarse]} — fine labels, or superclasses with {@code #coarse}</li>
  *   <li>{@code folder:PATH} — a directory, {@code .tar}, {@code .tar.gz} or {@code .tgz} of image files</li>
  * </ul>
- * A leading {@code ~/} in a path means the home directory.
+ * A leading {@code ~/} in a path means the home directory. Any spec may end in {@code [:N]} (its
+ * first N images) or {@code [spread N]} (N images spread evenly over it, so a class-sorted folder
+ * keeps every class): the suffixes the subsets themselves record, so a manifest's spec reopens.
  */
 public final class DataSpecs {
     public static final String SYNTAX = "fashion-mnist:train|test, idx:IMAGES,LABELS, "
             + "cifar10-binary:DIR[:train|:test], cifar100-binary:DIR[:train|:test][#coarse], "
-            + "folder:PATH (a directory, .tar, .tar.gz or .tgz)";
+            + "folder:PATH (a directory, .tar, .tar.gz or .tgz), each optionally ending in [:N] or [spread N]";
 
     private static final String COARSE = "#coarse";
+    private static final Pattern SUBSET = Pattern.compile("(.+)\\[(:|spread )(\\d{1,9})]");
 
     private DataSpecs() {
     }
@@ -35,6 +40,13 @@ public final class DataSpecs {
     public static ImageSet open(String spec, Path labelsCsv, Downloader.Progress progress) {
         if (spec == null || spec.isBlank()) {
             throw new UserError("no data spec given; use one of " + SYNTAX);
+        }
+        Matcher subset = SUBSET.matcher(spec);
+        if (subset.matches()) {
+            int n = Integer.parseInt(subset.group(3));
+            if (n < 1) throw new UserError("data spec '" + spec + "' asks for " + n + " images; ask for at least 1.");
+            ImageSet base = open(subset.group(1), labelsCsv, progress);
+            return subset.group(2).equals(":") ? IndexedSubset.head(base, n) : IndexedSubset.spread(base, n);
         }
         int colon = spec.indexOf(':');
         String scheme = colon < 0 ? spec : spec.substring(0, colon);

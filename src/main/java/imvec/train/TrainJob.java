@@ -44,6 +44,8 @@ public final class TrainJob {
 
     /** The test split matching a training spec, or null when there is no obvious one. */
     public static String defaultTestSpec(String trainSpec) {
+        // A subset of the training split ("fashion-mnist:train[:500]") is tested on the whole test split.
+        trainSpec = trainSpec.replaceFirst("\\[(:|spread )\\d+]$", "");
         if (trainSpec.endsWith(":train")) return trainSpec.substring(0, trainSpec.length() - ":train".length()) + ":test";
         if (trainSpec.matches("cifar(10|100)-binary:[^:#]+")) return trainSpec + ":test";
         return null;

@@ -75,4 +75,30 @@ class DataSpecsTest {
         assertThat(set.spec()).isEqualTo("folder:" + temp.resolve("imgs"));
         assertThat(set.classes()).containsExactly("cats");
     }
+
+    @Test
+    void aSubsetSuffixOpensTheSubsetTheManifestRecorded() throws IOException {
+        for (String c : new String[] {"ants", "bees", "cats"}) {
+            Path dir = Files.createDirectories(temp.resolve("imgs/" + c));
+            for (int i = 0; i < 4; i++) Files.write(dir.resolve(i + ".png"), FolderSetTest.png(i + 1, "png"));
+        }
+        String spec = "folder:" + temp.resolve("imgs");
+
+        ImageSet head = DataSpecs.open(spec + "[:5]", null);
+        ImageSet spread = DataSpecs.open(spec + "[spread 3]", null);
+
+        assertThat(head.size()).isEqualTo(5);
+        assertThat(head.spec()).isEqualTo(spec + "[:5]");
+        assertThat(spread.size()).isEqualTo(3);
+        // The folder lists class by class; an even spread of 3 over 12 takes one image of each.
+        assertThat(java.util.stream.IntStream.range(0, 3).map(spread::label).toArray()).containsExactly(0, 1, 2);
+        assertThat(DataSpecs.open(spread.spec(), null).size()).isEqualTo(3);
+        assertThat(DataSpecs.open(spec + "[:100]", null).size()).isEqualTo(12);
+    }
+
+    @Test
+    void anEmptySubsetIsAUserError() {
+        assertThatThrownBy(() -> DataSpecs.open("folder:" + temp + "[:0]", null))
+                .isInstanceOf(UserError.class).hasMessageContaining("at least 1");
+    }
 }
