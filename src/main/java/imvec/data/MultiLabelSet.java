@@ -32,11 +32,12 @@ public interface MultiLabelSet {
 
     /**
      * A per-pixel class map, row-major: {@link #BACKGROUND} for background, {@code k + 1} for
-     * class k, {@link #IGNORE} for pixels no metric counts (object borders in PASCAL VOC).
+     * class k, {@link #IGNORE} for pixels no metric counts (object borders in PASCAL VOC, stored
+     * there as 255). In memory IGNORE is −1 so that sets of more than 254 classes (ImageNet) fit.
      */
     record Mask(int width, int height, short[] values) {
         public static final short BACKGROUND = 0;
-        public static final short IGNORE = 255;
+        public static final short IGNORE = -1;
 
         public Mask {
             if (values.length != width * height) {
