@@ -94,10 +94,15 @@ final class ExtractCommand implements Callable<Integer> {
             res.put("images_per_second", r.imagesPerSecond());
             res.put("resumed_chunks", r.resumedChunks());
             res.put("already_complete", r.alreadyComplete());
+            res.put("extracted", r.extracted());
             if (common.json) {
                 common.printJson(res);
             } else if (r.alreadyComplete()) {
                 System.out.printf("%s is already complete (%d rows); nothing to do.%n", out, r.rows());
+            } else if (r.extracted() == 0) {
+                System.out.printf("Every image was already extracted by an earlier run; stored its %d rows × %d layers in %s (%.1f s).%n",
+                        r.rows(), r.manifest().layers().size(), out, r.seconds());
+                for (var l : r.manifest().layers()) System.out.printf("  %-40s %s  pool=%s%n", l.name(), java.util.Arrays.toString(l.shape()), l.pool());
             } else {
                 System.out.printf("Stored %d images × %d layers in %s (%.1f s, %.1f images/s%s%s).%n", r.rows(),
                         r.manifest().layers().size(), out, r.seconds(), r.imagesPerSecond(),

@@ -10,6 +10,8 @@ import imvec.model.Tensor;
 import imvec.store.AtomicFiles;
 import imvec.store.Manifest;
 import imvec.store.Npy;
+import imvec.store.OutOfSpaceException;
+import imvec.store.RunLock;
 import imvec.util.UserError;
 import imvec.util.Version;
 
@@ -49,8 +51,13 @@ public final class Extractor {
         }
     }
 
+    /**
+     * @param extracted       images decoded and run through the model by this call; 0 when an
+     *                        earlier run had already extracted every chunk and only assembly was left
+     * @param imagesPerSecond {@code extracted} over the time taken, 0 when nothing was extracted
+     */
     public record Result(Path runDir, Manifest manifest, int rows, int skipped, double seconds,
-                         double imagesPerSecond, int resumedChunks, boolean alreadyComplete) {
+                         double imagesPerSecond, int resumedChunks, boolean alreadyComplete, int extracted) {
     }
 
     private final ImageSet data;
@@ -93,8 +100,25 @@ public final class Extractor {
         return new Builder();
     }
 
+    /**
+     * Extracts into {@code out}, resuming an unfinished run made with the same settings. The run
+     * directory is locked for the duration ({@link RunLock}); a full disk is a {@link UserError}
+     * naming the file, after which the same call resumes where it stopped.
+     */
     public Result run(Path out) throws IOException {
         validate();
+        try (RunLock lock = RunLock.acquire(out)) {
+            try {
+                return runLocked(out);
+            } catch (IOException e) {
+                throw OutOfSpaceException.orOutOfSpace(e, out);
+            }
+        } catch (OutOfSpaceException e) {
+            throw new UserError(e.getMessage() + "; free some space and run the same command again, which resumes where this one stopped.", e);
+        }
+    }
+
+    private Result runLocked(Path out) throws IOException {
         String fingerprint = fingerprint();
         Path partial = out.resolve(PARTIAL);
         Result done = finishedRun(out, fingerprint);
@@ -113,7 +137,7 @@ public final class Extractor {
         deleteTree(partial);
         double secs = (System.nanoTime() - start) / 1e9;
         int fresh = todo.stream().mapToInt(c -> Math.min(chunkSize, data.size() - c * chunkSize)).sum();
-        return new Result(out, m, m.n(), m.skipped().size(), secs, fresh / secs, resumed, false);
+        return new Result(out, m, m.n(), m.skipped().size(), secs, fresh == 0 ? 0 : fresh / secs, resumed, false, fresh);
     }
 
     // ---- set-up --------------------------------------------------------------------------
@@ -168,7 +192,7 @@ public final class Extractor {
         Manifest m = Manifest.read(out);
         Object old = m.extraction() == null ? null : m.extraction().get("fingerprint");
         if (fingerprint.equals(old) && !force) {
-            return new Result(out, m, m.n(), m.skipped().size(), 0, 0, 0, true);
+            return new Result(out, m, m.n(), m.skipped().size(), 0, 0, 0, true, 0);
         }
         if (!force) {
             throw new UserError(out + " already holds a finished run made with other settings; pass --force to replace it or choose another --out.");
@@ -301,6 +325,14 @@ public final class Extractor {
         }
 
         void commit(Path partial) throws IOException {
+            try {
+                write(partial);
+            } catch (IOException e) {
+                throw OutOfSpaceException.orOutOfSpace(e, chunkDir(partial, chunk));
+            }
+        }
+
+        private void write(Path partial) throws IOException {
             Path tmp = Files.createTempDirectory(partial, String.format("chunk-%06d.tmp", chunk));
             Map<String, Object> meta = new LinkedHashMap<>();
             int rows = 0;
