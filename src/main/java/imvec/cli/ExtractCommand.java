@@ -59,6 +59,9 @@ final class ExtractCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "Fail on the first unreadable image instead of skipping it.")
     boolean strict;
 
+    @Option(names = "--allow-truncated", description = "Keep images whose file ends early (padded by the decoder) instead of skipping them as unreadable.")
+    boolean allowTruncated;
+
     @Option(names = "--force", description = "Replace a finished or unfinished run made with other settings.")
     boolean force;
 
@@ -76,7 +79,7 @@ final class ExtractCommand implements Callable<Integer> {
             Extractor.Builder b = Extractor.builder().setData(set).setBackbone(model).setPreprocess(pre)
                     .setLayers(LayerRequest.parseAll(layers, Pool.parse(pool), model))
                     .optTopK(topk).optTopKLayer(topkLayer).optBatchSize(batch).optChunkSize(chunk)
-                    .optKeepMaps(keepMaps).optStrict(strict).optForce(force).optSeed(seed)
+                    .optKeepMaps(keepMaps).optStrict(strict).optAllowTruncated(allowTruncated).optForce(force).optSeed(seed)
                     .optLabelsFile(labels == null ? null : labels.toString())
                     .optListener(new Extractor.Listener() {
                         public void progress(long done, long total) { bar.update(done, total); }

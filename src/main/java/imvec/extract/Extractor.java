@@ -3,6 +3,7 @@ package imvec.extract;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import imvec.data.ImageSet;
 import imvec.data.Preprocess;
+import imvec.data.TruncatedImageException;
 import imvec.data.UnreadableImageException;
 import imvec.model.Backbone;
 import imvec.model.LayerInfo;
@@ -70,6 +71,7 @@ public final class Extractor {
     private final int batchSize;
     private final int chunkSize;
     private final boolean strict;
+    private final boolean allowTruncated;
     private final boolean keepMaps;
     private final boolean force;
     private final long seed;
@@ -88,6 +90,7 @@ public final class Extractor {
         this.batchSize = b.batchSize;
         this.chunkSize = Math.max(b.batchSize, b.chunkSize / b.batchSize * b.batchSize);
         this.strict = b.strict;
+        this.allowTruncated = b.allowTruncated;
         this.keepMaps = b.keepMaps;
         this.force = b.force;
         this.seed = b.seed;
@@ -180,6 +183,8 @@ public final class Extractor {
         f.put("batch", batchSize);
         f.put("chunk", chunkSize);
         f.put("maps", keepMaps);
+        // Only when set, so runs made before the option keep their fingerprint.
+        if (allowTruncated) f.put("allow_truncated", true);
         try {
             return imvec.util.Hashing.sha256(JSON.writeValueAsBytes(f));
         } catch (IOException e) {
@@ -286,15 +291,29 @@ public final class Extractor {
         List<Manifest.Skipped> skipped = new ArrayList<>();
         for (int i = from; i < to; i++) {
             try {
-                preprocess.apply(data.read(i), px, n * per);
+                preprocess.apply(read(i), px, n * per);
                 ok[n++] = i;
             } catch (UnreadableImageException e) {
+                if (strict && e instanceof TruncatedImageException) {
+                    throw new UserError("image " + data.id(i) + " is truncated (" + e.getMessage()
+                            + "); pass --allow-truncated to keep such images, or drop --strict to skip them.");
+                }
                 if (strict) throw new UserError("image " + data.id(i) + " is unreadable (" + e.getMessage() + "); drop --strict to skip such images.");
                 skipped.add(new Manifest.Skipped(data.id(i), e.getMessage()));
                 listener.warn("skipped unreadable image " + e.getMessage());
             }
         }
         return new Batch(chunk, Arrays.copyOf(ok, n), n == to - from ? px : Arrays.copyOf(px, n * per), skipped);
+    }
+
+    /** Image {@code i}; a truncated one is kept, padded as its decoder left it, only when asked to. */
+    private imvec.data.Image read(int i) throws IOException {
+        try {
+            return data.read(i);
+        } catch (TruncatedImageException e) {
+            if (allowTruncated && e.decoded() != null) return e.decoded();
+            throw e;
+        }
     }
 
     private Map<String, Tensor> infer(Batch b) {
@@ -515,6 +534,7 @@ public final class Extractor {
         private int batchSize = 32;
         private int chunkSize = 512;
         private boolean strict;
+        private boolean allowTruncated;
         private boolean keepMaps;
         private boolean force;
         private long seed;
@@ -532,6 +552,8 @@ public final class Extractor {
         public Builder optBatchSize(int n) { this.batchSize = positive(n, "--batch"); return this; }
         public Builder optChunkSize(int n) { this.chunkSize = positive(n, "--chunk"); return this; }
         public Builder optStrict(boolean strict) { this.strict = strict; return this; }
+        /** Keep images whose file ends early, padded as the decoder fills them; default off (they are skipped). */
+        public Builder optAllowTruncated(boolean allow) { this.allowTruncated = allow; return this; }
         public Builder optKeepMaps(boolean keep) { this.keepMaps = keep; return this; }
         public Builder optForce(boolean force) { this.force = force; return this; }
         public Builder optSeed(long seed) { this.seed = seed; return this; }
