@@ -59,6 +59,9 @@ final class ExtractCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "Fail on the first unreadable image instead of skipping it.")
     boolean strict;
 
+    @Option(names = "--allow-truncated", description = "Keep images whose file ends early (padded by the decoder) instead of skipping them as unreadable.")
+    boolean allowTruncated;
+
     @Option(names = "--force", description = "Replace a finished or unfinished run made with other settings.")
     boolean force;
 
@@ -76,7 +79,7 @@ final class ExtractCommand implements Callable<Integer> {
             Extractor.Builder b = Extractor.builder().setData(set).setBackbone(model).setPreprocess(pre)
                     .setLayers(LayerRequest.parseAll(layers, Pool.parse(pool), model))
                     .optTopK(topk).optTopKLayer(topkLayer).optBatchSize(batch).optChunkSize(chunk)
-                    .optKeepMaps(keepMaps).optStrict(strict).optForce(force).optSeed(seed)
+                    .optKeepMaps(keepMaps).optStrict(strict).optAllowTruncated(allowTruncated).optForce(force).optSeed(seed)
                     .optLabelsFile(labels == null ? null : labels.toString())
                     .optListener(new Extractor.Listener() {
                         public void progress(long done, long total) { bar.update(done, total); }
@@ -94,10 +97,15 @@ final class ExtractCommand implements Callable<Integer> {
             res.put("images_per_second", r.imagesPerSecond());
             res.put("resumed_chunks", r.resumedChunks());
             res.put("already_complete", r.alreadyComplete());
+            res.put("extracted", r.extracted());
             if (common.json) {
                 common.printJson(res);
             } else if (r.alreadyComplete()) {
                 System.out.printf("%s is already complete (%d rows); nothing to do.%n", out, r.rows());
+            } else if (r.extracted() == 0) {
+                System.out.printf("Every image was already extracted by an earlier run; stored its %d rows × %d layers in %s (%.1f s).%n",
+                        r.rows(), r.manifest().layers().size(), out, r.seconds());
+                for (var l : r.manifest().layers()) System.out.printf("  %-40s %s  pool=%s%n", l.name(), java.util.Arrays.toString(l.shape()), l.pool());
             } else {
                 System.out.printf("Stored %d images × %d layers in %s (%.1f s, %.1f images/s%s%s).%n", r.rows(),
                         r.manifest().layers().size(), out, r.seconds(), r.imagesPerSecond(),

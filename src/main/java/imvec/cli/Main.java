@@ -47,14 +47,41 @@ public final class Main {
         Throwable t = ex;
         while (!(t instanceof UserError) && t.getCause() != null && t.getCause() != t) t = t.getCause();
         PrintWriter err = cl.getErr();
+        String fileProblem = t instanceof UserError ? null : fileProblem(ex);
         if (t instanceof UserError) {
             err.println("imvec: " + sentence(t.getMessage()));
+        } else if (fileProblem != null) {
+            err.println("imvec: " + fileProblem);
         } else {
             err.println("imvec: internal error: " + ex + (verbose ? "" : " (run with --verbose for details)"));
         }
         if (verbose) ex.printStackTrace(err);
         err.flush();
-        return t instanceof UserError ? 1 : 70;
+        return t instanceof UserError || fileProblem != null ? 1 : 70;
+    }
+
+    /**
+     * A file the user's machine would not let us use (no permission, a file where a directory
+     * must go, a full disk) as one sentence naming it; null when the failure is not of that kind.
+     */
+    static String fileProblem(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
+                String why = switch (f) {
+                    case java.nio.file.AccessDeniedException a -> "permission denied";
+                    case java.nio.file.FileAlreadyExistsException a -> "something of that name is in the way";
+                    case java.nio.file.NoSuchFileException a -> "it does not exist";
+                    case java.nio.file.NotDirectoryException a -> "it is not a directory";
+                    case java.nio.file.DirectoryNotEmptyException a -> "the directory is not empty";
+                    default -> f.getReason() != null ? f.getReason() : "the file system refused";
+                };
+                return "cannot use " + f.getFile() + " (" + why + ").";
+            }
+            if (t instanceof java.io.IOException io && imvec.store.OutOfSpaceException.isOutOfSpace(io)) {
+                return "the disk ran out of space; free some and run the same command again.";
+            }
+        }
+        return null;
     }
 
     /** A user error read as one sentence: a full stop added where the message leaves it out. */

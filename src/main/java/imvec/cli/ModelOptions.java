@@ -38,8 +38,22 @@ final class ModelOptions {
     @Option(names = "--channels", description = "1 or 3 (default: from the card or the graph).")
     Integer channels;
 
+    /** The model, with --channels and --size laid over its card (they are all a graph with an open input size needs). */
     Backbone open() {
-        return Backbones.open(model, card == null ? null : Backbones.readCard(card));
+        int[] hw = size == null ? new int[2] : heightWidth();
+        return Backbones.open(model, card == null ? null : Backbones.readCard(card), channels == null ? 0 : channels, hw[0], hw[1]);
+    }
+
+    private int[] heightWidth() {
+        String[] hw = size.toLowerCase().split("x");
+        try {
+            int h = Integer.parseInt(hw[0].trim());
+            int w = hw.length > 1 ? Integer.parseInt(hw[1].trim()) : h;
+            if (h <= 0 || w <= 0 || hw.length > 2) throw new NumberFormatException();
+            return new int[] {h, w};
+        } catch (NumberFormatException e) {
+            throw new UserError("--size takes S or HxW with positive sizes, not '" + size + "'.");
+        }
     }
 
     /** The card's preprocessing with any flags given on the command line laid over it. */
@@ -47,13 +61,8 @@ final class ModelOptions {
         ModelCard c = b.card();
         Preprocess.Builder p = c != null ? c.preprocessing() : Preprocess.builder();
         if (size != null) {
-            String[] hw = size.toLowerCase().split("x");
-            try {
-                int h = Integer.parseInt(hw[0].trim());
-                p.setSize(h, hw.length > 1 ? Integer.parseInt(hw[1].trim()) : h);
-            } catch (NumberFormatException e) {
-                throw new UserError("--size takes S or HxW, not '" + size + "'.");
-            }
+            int[] hw = heightWidth();
+            p.setSize(hw[0], hw[1]);
         } else if (c == null || c.height() <= 0 || c.width() <= 0) {
             throw new UserError(model + " does not say its input size; pass --size.");
         }

@@ -1,10 +1,15 @@
 package imvec.data;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 
 /**
  * Decodes encoded image files (JPEG incl. CMYK and greyscale, PNG, BMP, GIF) into {@link Image}s.
@@ -21,16 +26,51 @@ public final class Images {
     private Images() {
     }
 
+    /**
+     * Decodes {@code bytes}; a file that ends before its image data does (a cut-off download or
+     * copy) is a {@link TruncatedImageException} carrying the padded image, for callers that
+     * choose to keep such images.
+     */
     public static Image decode(byte[] bytes, String id) throws UnreadableImageException {
+        List<String> warnings = new ArrayList<>();
         BufferedImage img;
         try {
-            img = ImageIO.read(new ByteArrayInputStream(bytes));
+            img = read(bytes, warnings);
         } catch (IOException | RuntimeException e) {
             throw new UnreadableImageException(id, "cannot decode (" + e.getMessage() + ")");
         }
         if (img == null) throw new UnreadableImageException(id, "not a readable JPEG, PNG, BMP or GIF image");
         if (img.getWidth() <= 0 || img.getHeight() <= 0) throw new UnreadableImageException(id, "image has no pixels");
-        return fromBuffered(img);
+        Image decoded = fromBuffered(img);
+        for (String w : warnings) {
+            if (meansTruncated(w)) throw new TruncatedImageException(id, "the file ends early (" + w + ")", decoded);
+        }
+        return decoded;
+    }
+
+    /** Like {@link ImageIO#read}, but collecting the reader's warnings, which is where decoders report a cut-off file. */
+    private static BufferedImage read(byte[] bytes, List<String> warnings) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) return null;
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                return reader.read(0, reader.getDefaultReadParam());
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    /**
+     * The JPEG decoders' (libjpeg's) words for data that stops early: "Premature end of JPEG file"
+     * and "Corrupt JPEG data: premature end of data segment".
+     */
+    static boolean meansTruncated(String warning) {
+        String w = warning == null ? "" : warning.toLowerCase(java.util.Locale.ROOT);
+        return w.contains("premature end") || w.contains("unexpected end") || w.contains("truncated");
     }
 
     /** Converts a decoded AWT image; fast paths avoid per-pixel colour-model calls for the common layouts. */

@@ -6,7 +6,20 @@ package imvec.data;
  * unreadable unless the user asks to keep such images.
  */
 public class TruncatedImageException extends UnreadableImageException {
+    private final transient Image decoded;
+
     public TruncatedImageException(String imageId, String reason) {
+        this(imageId, reason, null);
+    }
+
+    /** @param decoded what the decoder made of the file, missing part filled in, or null when it made nothing */
+    public TruncatedImageException(String imageId, String reason, Image decoded) {
         super(imageId, reason);
+        this.decoded = decoded;
+    }
+
+    /** The padded image, for a caller that keeps truncated images; null when the decoder gave none. */
+    public Image decoded() {
+        return decoded;
     }
 }

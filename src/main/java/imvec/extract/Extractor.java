@@ -3,6 +3,7 @@ package imvec.extract;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import imvec.data.ImageSet;
 import imvec.data.Preprocess;
+import imvec.data.TruncatedImageException;
 import imvec.data.UnreadableImageException;
 import imvec.model.Backbone;
 import imvec.model.LayerInfo;
@@ -10,6 +11,8 @@ import imvec.model.Tensor;
 import imvec.store.AtomicFiles;
 import imvec.store.Manifest;
 import imvec.store.Npy;
+import imvec.store.OutOfSpaceException;
+import imvec.store.RunLock;
 import imvec.util.UserError;
 import imvec.util.Version;
 
@@ -49,8 +52,13 @@ public final class Extractor {
         }
     }
 
+    /**
+     * @param extracted       images decoded and run through the model by this call; 0 when an
+     *                        earlier run had already extracted every chunk and only assembly was left
+     * @param imagesPerSecond {@code extracted} over the time taken, 0 when nothing was extracted
+     */
     public record Result(Path runDir, Manifest manifest, int rows, int skipped, double seconds,
-                         double imagesPerSecond, int resumedChunks, boolean alreadyComplete) {
+                         double imagesPerSecond, int resumedChunks, boolean alreadyComplete, int extracted) {
     }
 
     private final ImageSet data;
@@ -63,6 +71,7 @@ public final class Extractor {
     private final int batchSize;
     private final int chunkSize;
     private final boolean strict;
+    private final boolean allowTruncated;
     private final boolean keepMaps;
     private final boolean force;
     private final long seed;
@@ -81,6 +90,7 @@ public final class Extractor {
         this.batchSize = b.batchSize;
         this.chunkSize = Math.max(b.batchSize, b.chunkSize / b.batchSize * b.batchSize);
         this.strict = b.strict;
+        this.allowTruncated = b.allowTruncated;
         this.keepMaps = b.keepMaps;
         this.force = b.force;
         this.seed = b.seed;
@@ -93,8 +103,25 @@ public final class Extractor {
         return new Builder();
     }
 
+    /**
+     * Extracts into {@code out}, resuming an unfinished run made with the same settings. The run
+     * directory is locked for the duration ({@link RunLock}); a full disk is a {@link UserError}
+     * naming the file, after which the same call resumes where it stopped.
+     */
     public Result run(Path out) throws IOException {
         validate();
+        try (RunLock lock = RunLock.acquire(out)) {
+            try {
+                return runLocked(out);
+            } catch (IOException e) {
+                throw OutOfSpaceException.orOutOfSpace(e, out);
+            }
+        } catch (OutOfSpaceException e) {
+            throw new UserError(e.getMessage() + "; free some space and run the same command again, which resumes where this one stopped.", e);
+        }
+    }
+
+    private Result runLocked(Path out) throws IOException {
         String fingerprint = fingerprint();
         Path partial = out.resolve(PARTIAL);
         Result done = finishedRun(out, fingerprint);
@@ -113,7 +140,7 @@ public final class Extractor {
         deleteTree(partial);
         double secs = (System.nanoTime() - start) / 1e9;
         int fresh = todo.stream().mapToInt(c -> Math.min(chunkSize, data.size() - c * chunkSize)).sum();
-        return new Result(out, m, m.n(), m.skipped().size(), secs, fresh / secs, resumed, false);
+        return new Result(out, m, m.n(), m.skipped().size(), secs, fresh == 0 ? 0 : fresh / secs, resumed, false, fresh);
     }
 
     // ---- set-up --------------------------------------------------------------------------
@@ -156,6 +183,8 @@ public final class Extractor {
         f.put("batch", batchSize);
         f.put("chunk", chunkSize);
         f.put("maps", keepMaps);
+        // Only when set, so runs made before the option keep their fingerprint.
+        if (allowTruncated) f.put("allow_truncated", true);
         try {
             return imvec.util.Hashing.sha256(JSON.writeValueAsBytes(f));
         } catch (IOException e) {
@@ -168,7 +197,7 @@ public final class Extractor {
         Manifest m = Manifest.read(out);
         Object old = m.extraction() == null ? null : m.extraction().get("fingerprint");
         if (fingerprint.equals(old) && !force) {
-            return new Result(out, m, m.n(), m.skipped().size(), 0, 0, 0, true);
+            return new Result(out, m, m.n(), m.skipped().size(), 0, 0, 0, true, 0);
         }
         if (!force) {
             throw new UserError(out + " already holds a finished run made with other settings; pass --force to replace it or choose another --out.");
@@ -262,15 +291,29 @@ public final class Extractor {
         List<Manifest.Skipped> skipped = new ArrayList<>();
         for (int i = from; i < to; i++) {
             try {
-                preprocess.apply(data.read(i), px, n * per);
+                preprocess.apply(read(i), px, n * per);
                 ok[n++] = i;
             } catch (UnreadableImageException e) {
+                if (strict && e instanceof TruncatedImageException) {
+                    throw new UserError("image " + data.id(i) + " is truncated (" + e.getMessage()
+                            + "); pass --allow-truncated to keep such images, or drop --strict to skip them.");
+                }
                 if (strict) throw new UserError("image " + data.id(i) + " is unreadable (" + e.getMessage() + "); drop --strict to skip such images.");
                 skipped.add(new Manifest.Skipped(data.id(i), e.getMessage()));
                 listener.warn("skipped unreadable image " + e.getMessage());
             }
         }
         return new Batch(chunk, Arrays.copyOf(ok, n), n == to - from ? px : Arrays.copyOf(px, n * per), skipped);
+    }
+
+    /** Image {@code i}; a truncated one is kept, padded as its decoder left it, only when asked to. */
+    private imvec.data.Image read(int i) throws IOException {
+        try {
+            return data.read(i);
+        } catch (TruncatedImageException e) {
+            if (allowTruncated && e.decoded() != null) return e.decoded();
+            throw e;
+        }
     }
 
     private Map<String, Tensor> infer(Batch b) {
@@ -301,6 +344,14 @@ public final class Extractor {
         }
 
         void commit(Path partial) throws IOException {
+            try {
+                write(partial);
+            } catch (IOException e) {
+                throw OutOfSpaceException.orOutOfSpace(e, chunkDir(partial, chunk));
+            }
+        }
+
+        private void write(Path partial) throws IOException {
             Path tmp = Files.createTempDirectory(partial, String.format("chunk-%06d.tmp", chunk));
             Map<String, Object> meta = new LinkedHashMap<>();
             int rows = 0;
@@ -483,6 +534,7 @@ public final class Extractor {
         private int batchSize = 32;
         private int chunkSize = 512;
         private boolean strict;
+        private boolean allowTruncated;
         private boolean keepMaps;
         private boolean force;
         private long seed;
@@ -500,6 +552,8 @@ public final class Extractor {
         public Builder optBatchSize(int n) { this.batchSize = positive(n, "--batch"); return this; }
         public Builder optChunkSize(int n) { this.chunkSize = positive(n, "--chunk"); return this; }
         public Builder optStrict(boolean strict) { this.strict = strict; return this; }
+        /** Keep images whose file ends early, padded as the decoder fills them; default off (they are skipped). */
+        public Builder optAllowTruncated(boolean allow) { this.allowTruncated = allow; return this; }
         public Builder optKeepMaps(boolean keep) { this.keepMaps = keep; return this; }
         public Builder optForce(boolean force) { this.force = force; return this; }
         public Builder optSeed(long seed) { this.seed = seed; return this; }

@@ -113,7 +113,14 @@ public final class FineTuneJob {
         return feature;
     }
 
+    /** Tunes into {@code out}, which is locked against a second writer while this runs ({@link imvec.store.RunLock}). */
     public Result run(Path out) throws IOException {
+        try (imvec.store.RunLock lock = imvec.store.RunLock.acquire(out)) {
+            return runLocked(out);
+        }
+    }
+
+    private Result runLocked(Path out) throws IOException {
         ImportedBlock tail = OnnxImport.builder().setGraph(model.graph()).setFrom(from).optOutputs(List.of(to)).build();
         FineTuning.Rows trainRows = startTensors(train, out.resolve("cache").resolve("train"));
         FineTuning.Rows testRows = startTensors(test, out.resolve("cache").resolve("test"));

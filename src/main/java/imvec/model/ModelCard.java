@@ -65,6 +65,13 @@ public record ModelCard(
                 featureLayer, licence, source, sampling, classOrder, url, sha256);
     }
 
+    /** This card with the input's channels, height and width replaced where given (0 keeps the card's). */
+    public ModelCard withInputSize(int channels, int height, int width) {
+        return new ModelCard(input, channels > 0 ? channels : this.channels, height > 0 ? height : this.height,
+                width > 0 ? width : this.width, resize, mean, std, classesFile, classes, outputLayer,
+                featureLayer, licence, source, sampling, classOrder, url, sha256);
+    }
+
     /**
      * The preprocessing this card asks for, as a builder so flags can still override parts.
      * A card without a size leaves it unset (the caller must set it).

@@ -16,7 +16,19 @@ final class CardCompletion {
      * model's first declared output, which for exported classifiers is the prediction.
      */
     static ModelCard complete(ModelCard card, OnnxGraph graph, boolean channelsLast) {
+        return complete(card, graph, channelsLast, new int[3]);
+    }
+
+    /**
+     * As {@link #complete(ModelCard, OnnxGraph, boolean)}, with the channels, height and width the
+     * user asked for ({@code --channels}, {@code --size}; 0 where not given) laid over the card:
+     * they are what a graph with an open input size needs when no card gives it.
+     */
+    static ModelCard complete(ModelCard card, OnnxGraph graph, boolean channelsLast, int[] askedChw) {
         int[] chw = channelsHeightWidth(graph.inputShape(), channelsLast);
+        checkAsked(askedChw, chw, graph);
+        if (card != null) card = card.withInputSize(askedChw[0], askedChw[1], askedChw[2]);
+        for (int i = 0; i < 3; i++) if (askedChw[i] > 0) chw[i] = askedChw[i];
         if (card == null) {
             int c = Math.max(chw[0], 1);
             String output = graph.declaredOutputs().isEmpty() ? null : graph.declaredOutputs().get(0);
@@ -36,6 +48,18 @@ final class CardCompletion {
                 card.mean() != null ? card.mean() : filled(c, 0), card.std() != null ? card.std() : filled(c, 1),
                 card.classesFile(), card.classes(), card.outputLayer(), card.featureLayer(), card.licence(), card.source(),
                 card.sampling(), card.classOrder(), card.url(), card.sha256());
+    }
+
+    /** Asked-for sizes must fit the sizes the graph fixes. */
+    private static void checkAsked(int[] asked, int[] chw, OnnxGraph graph) {
+        String model = graph.path().getFileName().toString();
+        if (asked[0] > 0 && chw[0] > 0 && asked[0] != chw[0]) {
+            throw new UserError("--channels " + asked[0] + " does not fit " + model + ", which takes " + chw[0] + " input channels.");
+        }
+        if ((asked[1] > 0 && chw[1] > 0 && asked[1] != chw[1]) || (asked[2] > 0 && chw[2] > 0 && asked[2] != chw[2])) {
+            throw new UserError("--size " + asked[1] + "x" + asked[2] + " does not fit " + model + ", which takes "
+                    + chw[1] + "x" + chw[2] + " images.");
+        }
     }
 
     /**

@@ -83,7 +83,8 @@ public final class OnnxBackbone implements Backbone {
                     + graph.inputElementType() + "; imvec feeds float32 (type 1) images.");
         }
         this.channelsLast = isChannelsLast(graph.inputShape());
-        this.card = CardCompletion.complete(b.card != null ? b.card : ModelCards.read(cardPath(b.model)), graph, channelsLast);
+        this.card = CardCompletion.complete(b.card != null ? b.card : ModelCards.read(cardPath(b.model)), graph, channelsLast,
+                b.inputChw);
         this.sessions = new SessionCache(this::createSession, b.sessionCacheSize);
     }
 
@@ -293,7 +294,7 @@ public final class OnnxBackbone implements Backbone {
         if (declared.length == 4 || declared.length == 0) {
             if (perImage() == 0) {
                 throw new UserError(graph.path().getFileName() + " leaves its input size open and no card gives it;"
-                        + " set channels, height and width.");
+                        + " pass --channels and --size (or set channels, height and width in its card).");
             }
             if ((long) n * perImage() != length) {
                 throw new IllegalArgumentException("a batch of " + n + " " + card.channels() + "×" + card.height() + "×"
@@ -447,8 +448,21 @@ public final class OnnxBackbone implements Backbone {
         private OptLevel optimisation = OptLevel.ALL_OPT;
         private boolean spinning = false;
         private int sessionCacheSize = 4;
+        private int[] inputChw = new int[3];
 
         private Builder() {
+        }
+
+        /**
+         * Input channels, height and width to use over the card's (0 keeps the card's or the
+         * graph's); what a graph that leaves its input size open needs when no card gives it.
+         */
+        public Builder optInputSize(int channels, int height, int width) {
+            if (channels < 0 || height < 0 || width < 0) {
+                throw new UserError("input size must be positive, got " + channels + "x" + height + "x" + width + ".");
+            }
+            this.inputChw = new int[] {channels, height, width};
+            return this;
         }
 
         public Builder setModel(Path model) {

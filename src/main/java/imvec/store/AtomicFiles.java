@@ -11,7 +11,8 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * Writes files so a reader never sees half of one: the content goes to a temporary file in the
- * same directory, is forced to disk, and is then renamed over the target.
+ * same directory, is forced to disk, and is then renamed over the target. A full disk is an
+ * {@link OutOfSpaceException} naming the target, and leaves the target as it was.
  */
 public final class AtomicFiles {
     private AtomicFiles() {
@@ -24,8 +25,13 @@ public final class AtomicFiles {
 
     public static void write(Path target, Body body) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        Path tmp;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        } catch (IOException e) {
+            throw OutOfSpaceException.orOutOfSpace(e, target);
+        }
         try {
             readableByAll(tmp);
             try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE);
@@ -35,6 +41,8 @@ public final class AtomicFiles {
                 ch.force(true);
             }
             move(tmp, target);
+        } catch (IOException e) {
+            throw OutOfSpaceException.orOutOfSpace(e, target);
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -21,10 +21,19 @@ public final class Backbones {
      * @param card  a card overriding the one stored with the model, or null
      */
     public static Backbone open(Path model, ModelCard card) {
+        return open(model, card, 0, 0, 0);
+    }
+
+    /**
+     * As {@link #open(Path, ModelCard)}, with input channels, height and width (0 where not given)
+     * laid over the card of an ONNX model, so a graph with an open input size runs without a card.
+     * Models trained by imvec have a fixed input and ignore them.
+     */
+    public static Backbone open(Path model, ModelCard card, int channels, int height, int width) {
         if (!Files.exists(model)) throw new UserError("model " + model + " does not exist.");
         if (Files.isDirectory(model) && TunedBackbone.isTunedDirectory(model)) return TunedBackbone.load(model);
         if (Files.isDirectory(model)) return TrainedNet.load(model);
-        return OnnxBackbone.open(model, card);
+        return OnnxBackbone.builder().setModel(model).optCard(card).optInputSize(channels, height, width).build();
     }
 
     public static ModelCard readCard(Path file) {

@@ -46,6 +46,8 @@ class CliBadInputTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private PrintStream savedOut;
     private PrintStream savedErr;
+    /** Everything every run of the test printed: no bad input may reach "internal error". */
+    private final StringBuilder printed = new StringBuilder();
 
     @BeforeEach
     void capture() {
@@ -59,6 +61,7 @@ class CliBadInputTest {
     void restore() {
         System.setOut(savedOut);
         System.setErr(savedErr);
+        assertThat(printed.toString()).as("output of every CLI run in this test").doesNotContain("internal error");
     }
 
     /** What one run printed and returned. */
@@ -71,7 +74,9 @@ class CliBadInputTest {
         int exit = Main.run(args);
         System.out.flush();
         System.err.flush();
-        return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        Outcome o = new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        printed.append(o.stdout()).append(o.stderr());
+        return o;
     }
 
     /** Exit ≠ 0 and exactly one line, an "imvec: …" sentence, with no trace of a Java exception. */
@@ -92,6 +97,17 @@ class CliBadInputTest {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
         for (long d : new long[] {3, 4, 4}) shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        return onnx("tiny.onnx", shape);
+    }
+
+    /** The same graph taking x [N,C,H,W] with every size symbolic, as exporters write fully convolutional nets. */
+    private Path freeSizeOnnx() throws IOException {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (String d : new String[] {"N", "C", "H", "W"}) shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(d));
+        return onnx("free.onnx", shape);
+    }
+
+    private Path onnx(String name, TensorShapeProto.Builder shape) throws IOException {
         ValueInfoProto input = ValueInfoProto.newBuilder().setName("x").setType(TypeProto.newBuilder()
                 .setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT).setShape(shape))).build();
         GraphProto.Builder g = GraphProto.newBuilder().setName("tiny").addInput(input)
@@ -102,7 +118,7 @@ class CliBadInputTest {
                 .addOutput(ValueInfoProto.newBuilder().setName("probabilities"));
         ModelProto m = ModelProto.newBuilder().setIrVersion(8).setProducerName("imvec-test")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13)).setGraph(g).build();
-        return Files.write(dir.resolve("tiny.onnx"), m.toByteArray());
+        return Files.write(dir.resolve(name), m.toByteArray());
     }
 
     private static NodeProto node(String op, String in, String out) {
@@ -292,6 +308,107 @@ class CliBadInputTest {
                 "--layers", "features", "--out", dir.resolve("run").toString()), "nosuchkind");
         assertOneSentenceFailure(run("silhouette", "--embeddings", embeddings("x.npy", randomRows(4, 2, 1)).toString(),
                 "--labels", labels("y.npy", 0, 1, 0, 1).toString(), "--metric", "manhattan"), "manhattan");
+    }
+
+    // ---- robustness (issue 16) --------------------------------------------------------------
+
+    @Test
+    void aModelWithAFreeInputSizeRunsOnSizeAndChannelsAlone() throws IOException {
+        Path model = freeSizeOnnx();
+        Path images = imageFolder();
+        Path run = dir.resolve("free");
+        Outcome ok = run("extract", "--model", model.toString(), "--size", "8", "--channels", "3", "--data", "folder:" + images,
+                "--layers", "features", "--out", run.toString());
+        assertThat(ok.exit()).as(ok.stderr()).isZero();
+        assertThat(Manifest.read(run).layer("features").shape()).containsExactly(6, 3);
+        assertThat(Manifest.read(run).model().card().toString()).contains("height=8");
+
+        assertOneSentenceFailure(run("extract", "--model", model.toString(), "--data", "folder:" + images,
+                "--layers", "features", "--out", dir.resolve("nosize").toString()), "--size");
+        assertOneSentenceFailure(run("extract", "--model", model.toString(), "--size", "8", "--data", "folder:" + images,
+                "--layers", "features", "--out", dir.resolve("nochannels").toString()), "--channels");
+        // A size the graph fixes cannot be overridden into one it does not take.
+        assertOneSentenceFailure(run("extract", "--model", tinyOnnx().toString(), "--size", "8", "--data", "folder:" + images,
+                "--layers", "features", "--out", dir.resolve("wrong").toString()), "--size 8x8");
+    }
+
+    @Test
+    void aRunDirectoryAnotherWriterHoldsIsOneSentenceNamingIt() throws IOException {
+        Path run = dir.resolve("held");
+        try (imvec.store.RunLock held = imvec.store.RunLock.acquire(run)) {
+            Outcome o = run("extract", "--model", tinyOnnx().toString(), "--data", "folder:" + imageFolder(),
+                    "--layers", "features", "--out", run.toString());
+            assertOneSentenceFailure(o, "process " + ProcessHandle.current().pid());
+            assertThat(o.stderr()).contains(run.toString());
+        }
+        assertThat(run.resolve("manifest.json")).doesNotExist();
+        assertThat(run.resolve(".partial")).doesNotExist();
+    }
+
+    @Test
+    void aTruncatedJpegIsSkippedFatalUnderStrictAndKeptWithAllowTruncated() throws IOException {
+        Path images = imageFolder();
+        BufferedImage img = new BufferedImage(40, 40, BufferedImage.TYPE_INT_RGB);
+        Random random = new Random(5);
+        for (int y = 0; y < 40; y++) for (int x = 0; x < 40; x++) img.setRGB(x, y, random.nextInt(1 << 24));
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(img, "jpg", jpeg);
+        Files.write(images.resolve("cat").resolve("cut.jpg"), Arrays.copyOf(jpeg.toByteArray(), jpeg.size() / 2));
+        Path model = tinyOnnx();
+
+        Outcome lenient = run("extract", "--model", model.toString(), "--data", "folder:" + images,
+                "--layers", "features", "--out", dir.resolve("lenient").toString());
+        assertThat(lenient.exit()).as(lenient.stderr()).isZero();
+        assertThat(lenient.stderr()).contains("cut.jpg").contains("ends early");
+        assertThat(Manifest.read(dir.resolve("lenient")).n()).isEqualTo(6);
+
+        assertOneSentenceFailure(run("extract", "--model", model.toString(), "--data", "folder:" + images,
+                "--layers", "features", "--strict", "--out", dir.resolve("strict").toString()), "--allow-truncated");
+
+        Outcome kept = run("extract", "--model", model.toString(), "--data", "folder:" + images,
+                "--layers", "features", "--allow-truncated", "--out", dir.resolve("kept").toString());
+        assertThat(kept.exit()).as(kept.stderr()).isZero();
+        assertThat(Manifest.read(dir.resolve("kept")).n()).isEqualTo(7);
+    }
+
+    @Test
+    void aFullDiskIsOneSentenceAndTheSameCommandResumes() throws Exception {
+        Path images = imageFolder();
+        Path model = tinyOnnx();
+        Path mnt = Files.createDirectories(dir.resolve("small-disk"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(exec("mount", "-t", "tmpfs", "-o", "size=12k", "tmpfs", mnt.toString()) == 0,
+                "skipped: cannot mount a small tmpfs here (needs root and mount rights), so no real full disk to test on");
+        try {
+            String[] args = {"extract", "--model", model.toString(), "--data", "folder:" + images, "--layers", "input,features",
+                    "--chunk", "2", "--batch", "2", "--out", mnt.resolve("run").toString()};
+            assertOneSentenceFailure(run(args), "run the same command again");
+            assertThat(exec("mount", "-o", "remount,size=4m", mnt.toString())).isZero();
+            Outcome resumed = run(args);
+            assertThat(resumed.exit()).as(resumed.stderr()).isZero();
+            assertThat(Manifest.read(mnt.resolve("run")).n()).isEqualTo(6);
+        } finally {
+            exec("umount", mnt.toString());
+        }
+    }
+
+    @Test
+    void aRunLeftOnlyToAssembleDoesNotReportASpeed() throws IOException {
+        Path run = dir.resolve("assemble");
+        Files.createDirectories(run);
+        Files.writeString(run.resolve("layers"), "in the way");
+        String[] args = {"extract", "--model", tinyOnnx().toString(), "--data", "folder:" + imageFolder(),
+                "--layers", "features", "--out", run.toString()};
+        assertThat(run(args).exit()).isNotZero();
+        Files.delete(run.resolve("layers"));
+        Outcome o = run(args);
+        assertThat(o.exit()).as(o.stderr()).isZero();
+        assertThat(o.stdout()).contains("already extracted").doesNotContain("images/s");
+    }
+
+    private static int exec(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor();
     }
 
     // ---- help on every command --------------------------------------------------------------
