@@ -172,6 +172,31 @@ class MosaicScenesTest {
     }
 
     @Test
+    void imagenetSamplePhotosMakeScenesWhoseMasksFollowTheirTiles() throws Exception {
+        Path photos = TestData.sharedData("imagenet-sample-images");
+        ImageSet source = DataSpecs.open("folder:" + photos, null);
+        ClassSplit split = ClassSplit.draw(source.classes(), 200, 1);
+        Path out = dir.resolve("imagenet");
+        MosaicScenes.builder().setSource(source).optClasses(split.unseen(), "unseen").optScenes(6).optSeed(3).optVary(true)
+                .build().write(out, (d, t) -> { });
+        MultiLabelSet set = MultiLabelSpecs.open("multilabel:" + out.resolve("labels.csv"));
+        assertThat(set.classes()).containsExactlyElementsOf(split.unseen());
+        List<TileRow> tiles = tiles(out);
+        for (int i = 0; i < set.size(); i++) {
+            String scene = String.format("scene-%06d", i);
+            MultiLabelSet.Mask mask = set.mask(i);
+            assertThat(set.read(i).width()).isEqualTo(448);
+            for (TileRow t : tiles.stream().filter(r -> r.scene().equals(scene)).toList()) {
+                assertThat(split.unseen()).contains(t.className()).contains(FolderSet.labelOf(t.source()));
+                int k = set.classes().indexOf(t.className());
+                assertThat(mask.classAt(t.y(), t.x())).isEqualTo(k);
+                assertThat(mask.classAt(t.y() + t.size() - 1, t.x() + t.size() - 1)).isEqualTo(k);
+                assertThat(set.labels(i)).contains(k);
+            }
+        }
+    }
+
+    @Test
     void aClassSplitIsSeededAndDisjoint() {
         List<String> classes = IntStream.range(0, 1000).mapToObj(i -> "c" + i).toList();
         ClassSplit a = ClassSplit.draw(classes, 200, 1), b = ClassSplit.draw(classes, 200, 1), c = ClassSplit.draw(classes, 200, 2);
