@@ -135,6 +135,11 @@ class SceneCommandsTest {
         assertOneSentence(run("scenes", "mosaic", "--data", "folder:" + dir.resolve("photos"), "--classes", dir.resolve("seen.txt").toString(),
                 "--out", mosaicOut.toString()), "did you mean dog");
         assertThat(mosaicOut).doesNotExist();
+        Npy.write(scores.resolve("maps.npy"), new float[5 * 3 * 2 * 2], 5, 3, 2, 2);
+        assertOneSentence(run("scenes", "eval", "--scores", scores.toString(), "--data", data), "must be float32 [");
+        Files.delete(scores.resolve("maps.npy"));
+        Files.write(scores.resolve("ids.txt"), Files.readAllLines(scores.resolve("ids.txt")).stream().map(id -> "x/" + id).toList());
+        assertOneSentence(run("scenes", "eval", "--scores", scores.toString(), "--data", data), "scored images are not in");
         try (Stream<Path> s = Files.list(dir)) {
             assertThat(s.map(p -> p.getFileName().toString())).noneMatch(name -> name.contains("staging"));
         }
