@@ -1,5 +1,7 @@
 package imvec.cli;
 
+import imvec.data.MultiLabelSpecs;
+import imvec.report.SearchPage;
 import imvec.spatial.MapQuery;
 import imvec.spatial.MapSearcher;
 import imvec.spatial.ScoresDirectory;
@@ -28,12 +30,29 @@ final class SceneSearchCommand implements Callable<Integer> {
     @Option(names = "--top", defaultValue = "10", description = "How many images to list (default ${DEFAULT-VALUE}).")
     int top;
 
+    @Option(names = "--data", description = "The images scored (" + MultiLabelSpecs.SYNTAX + "), for the thumbnails of --out.")
+    String data;
+
+    @Option(names = "--out", description = "Directory for search.html (query and top images as thumbnails, needs --data) and search.json.")
+    Path out;
+
     @Override
     public Integer call() throws Exception {
+        if (out != null && data == null) throw new imvec.util.UserError("--out writes thumbnails, so it needs --data naming the scored images");
         if (top < 1) throw new imvec.util.UserError("--top must be at least 1, not " + top);
         MapQuery q = MapQuery.read(query);
         ScoresDirectory dir = ScoresDirectory.open(scores);
         List<MapSearcher.Hit> hits = MapSearcher.search(dir, q, top);
+        if (out != null) {
+            Map<String, Object> provenance = new LinkedHashMap<>();
+            provenance.put("imvec_version", imvec.util.Version.get());
+            provenance.put("scores", scores.toString());
+            provenance.put("scores_manifest", dir.manifest());
+            provenance.put("query", query.toString());
+            provenance.put("data", data);
+            Path page = SearchPage.write(hits, q, MultiLabelSpecs.open(data), provenance, out);
+            if (!common.json) System.out.println("Wrote " + page + ".");
+        }
         if (common.json) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("scores", scores.toString());

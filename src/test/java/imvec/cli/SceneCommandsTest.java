@@ -105,6 +105,11 @@ class SceneCommandsTest {
         assertThat(run("scenes", "search", "--scores", scores.toString(), "--query", dir.resolve("q.json").toString(), "--top", "3"))
                 .as(err.toString()).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8).lines().count()).isEqualTo(4);
+        assertThat(run("scenes", "search", "--scores", scores.toString(), "--query", dir.resolve("q.json").toString(), "--top", "3",
+                "--data", data, "--out", dir.resolve("search").toString())).as(err.toString()).isZero();
+        assertThat(Files.readString(dir.resolve("search/search.html"))).contains("thumbs/001.png").contains("dog");
+        assertThat(dir.resolve("search/thumbs/003.png")).isNotEmptyFile();
+        assertThat(new ObjectMapper().readTree(dir.resolve("search/search.json").toFile()).get("hits")).hasSize(3);
         assertThat(run("scenes", "split", "--data", "folder:" + dir.resolve("photos"), "--unseen", "1", "--out", dir.resolve("split").toString())).isZero();
         assertThat(Files.readAllLines(dir.resolve("split/unseen.txt"))).hasSize(1);
     }
