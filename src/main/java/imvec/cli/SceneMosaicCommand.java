@@ -42,6 +42,9 @@ final class SceneMosaicCommand implements Callable<Integer> {
     @Option(names = "--image-format", defaultValue = "jpg", description = "jpg or png (default ${DEFAULT-VALUE}); masks are always PNG.")
     String imageFormat;
 
+    @Option(names = "--background", split = ",", description = "Colour of empty cells: one grey level or R,G,B in 0..255 (default 124,116,104, ImageNet's mean; 117 for grey sources).")
+    int[] background;
+
     @Option(names = "--out", required = true, description = "Output directory (written whole at the end).")
     Path out;
 
@@ -49,6 +52,7 @@ final class SceneMosaicCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         MosaicScenes.Builder b = MosaicScenes.builder().optGrid(grid).optCell(cell).optScenes(scenes).optSeed(seed)
                 .optVary(vary).optImageFormat(imageFormat);
+        if (background != null) b.optBackground(background);
         if (classes != null) b.optClasses(MosaicScenes.readClassList(classes), classes.toString());
         ImageSet set = DataSpecs.open(data, null);
         MosaicScenes.Result r;

@@ -82,6 +82,7 @@ public final class MosaicScenes {
     private final String classesFile;
     private final boolean vary;
     private final String imageFormat;
+    private final int[] background;
 
     private MosaicScenes(Builder b) {
         this.source = b.source;
@@ -93,6 +94,7 @@ public final class MosaicScenes {
         this.classesFile = b.classesFile;
         this.vary = b.vary;
         this.imageFormat = b.imageFormat;
+        this.background = b.background;
     }
 
     public static Builder builder() {
@@ -109,8 +111,20 @@ public final class MosaicScenes {
         private String classesFile;
         private boolean vary;
         private String imageFormat = "jpg";
+        private int[] background;
 
         private Builder() {
+        }
+
+        /**
+         * The colour of empty cells and of the margins of jittered tiles: one grey level or R, G, B
+         * in 0..255 (default ImageNet's mean colour (124, 116, 104), grey 117 for grey sources).
+         */
+        public Builder optBackground(int... levels) {
+            if (levels.length != 1 && levels.length != 3) throw new UserError("--background takes one grey level or R,G,B, not " + levels.length + " values");
+            for (int v : levels) if (v < 0 || v > 255) throw new UserError("--background levels must be 0..255, not " + v);
+            this.background = levels.length == 1 ? new int[] {levels[0], levels[0], levels[0]} : levels.clone();
+            return this;
         }
 
         /** The labelled images the tiles come from (required). */
@@ -275,7 +289,7 @@ public final class MosaicScenes {
         BufferedImage canvas = new BufferedImage(side, side, grey ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = canvas.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.setColor(grey ? new Color(GREY_BACKGROUND, GREY_BACKGROUND, GREY_BACKGROUND) : BACKGROUND);
+        g.setColor(backgroundColour(grey));
         g.fillRect(0, 0, side, side);
         short[] mask = new short[side * side];
         int cells = grid * grid;
@@ -298,6 +312,11 @@ public final class MosaicScenes {
         }
         g.dispose();
         return new Scene(canvas, new MultiLabelSet.Mask(side, side, mask), present.stream().toArray(), tiles);
+    }
+
+    private Color backgroundColour(boolean grey) {
+        if (background != null) return new Color(background[0], background[1], background[2]);
+        return grey ? new Color(GREY_BACKGROUND, GREY_BACKGROUND, GREY_BACKGROUND) : BACKGROUND;
     }
 
     /** Draws one image into cell {@code c}; without variation it fills the cell, centre-cropped to a square. */
@@ -406,7 +425,9 @@ public final class MosaicScenes {
         p.put("vary", vary);
         p.put("image_format", imageFormat);
         p.put("channels", grey ? 1 : 3);
-        p.put("background", grey ? List.of(GREY_BACKGROUND) : List.of(BACKGROUND.getRed(), BACKGROUND.getGreen(), BACKGROUND.getBlue()));
+        Color bg = backgroundColour(grey);
+        p.put("background", grey ? List.of((int) Math.round(0.299 * bg.getRed() + 0.587 * bg.getGreen() + 0.114 * bg.getBlue()))
+                : List.of(bg.getRed(), bg.getGreen(), bg.getBlue()));
         p.put("masks", MaskPng.eightBit(kept.size())
                 ? "8-bit grey PNG: 0 background, k+1 class k of classes.txt, 255 ignore"
                 : "16-bit grey PNG: 0 background, k+1 class k of classes.txt, 65535 ignore");

@@ -144,6 +144,26 @@ class MosaicScenesTest {
     }
 
     @Test
+    void emptyCellsTakeTheChosenBackground() throws Exception {
+        Path out = dir.resolve("black");
+        MosaicScenes.builder().setSource(new SolidColours(3, 1, 8, 8)).optGrid(3).optCell(4).optScenes(5).optSeed(1)
+                .optImageFormat("png").optBackground(0).build().write(out, (d, t) -> { });
+        MultiLabelSet set = MultiLabelSpecs.open("multilabel:" + out.resolve("labels.csv"));
+        int background = 0;
+        for (int i = 0; i < set.size(); i++) {
+            Image img = set.read(i);
+            short[] mask = set.mask(i).values();
+            for (int p = 0; p < mask.length; p++) {
+                if (mask[p] != 0) continue;
+                background++;
+                for (int c = 0; c < 3; c++) assertThat(img.sample(p / img.width(), p % img.width(), c)).isZero();
+            }
+        }
+        assertThat(background).isPositive();
+        assertThatThrownBy(() -> MosaicScenes.builder().optBackground(1, 2)).isInstanceOf(UserError.class);
+    }
+
+    @Test
     void moreThan254ClassesGetSixteenBitMasks() throws Exception {
         Path out = dir.resolve("many");
         MosaicScenes.builder().setSource(new SolidColours(300, 1, 8, 8)).optGrid(2).optCell(4).optScenes(30).optSeed(2)
