@@ -18,7 +18,7 @@ import java.util.Set;
  * {@code filename}, {@code image} or {@code id}) is a header. Fields may be double-quoted.
  */
 final class LabelsCsv {
-    private static final Set<String> HEADER_NAMES = Set.of("path", "file", "filename", "image", "id");
+    static final Set<String> HEADER_NAMES = Set.of("path", "file", "filename", "image", "id");
 
     /** One assignment and the 1-based line it came from, for error messages. */
     record Row(int line, String path, String label) {
@@ -87,7 +87,7 @@ final class LabelsCsv {
     }
 
     /** Splits one line; quoted fields may hold commas and doubled quotes. */
-    private static List<String> split(String line, Path csv, int lineNo) {
+    static List<String> split(String line, Path csv, int lineNo) {
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();
         boolean quoted = false;

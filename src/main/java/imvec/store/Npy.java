@@ -158,6 +158,33 @@ public final class Npy {
         }
     }
 
+    /** What a .npy header says: dtype, shape, and where the data starts, for reading big arrays piece by piece. */
+    public record Header(String descr, long[] shape, long dataOffset) {
+    }
+
+    /** Reads only the header of a C-order .npy file. */
+    public static Header header(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer pre = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, pre, file);
+            byte[] magic = new byte[6];
+            pre.flip().get(magic);
+            if (!Arrays.equals(magic, MAGIC)) throw new UserError(file + " is not a .npy file (bad magic).");
+            int major = pre.get() & 0xFF;
+            pre.get();
+            long headerLen = major == 1 ? pre.getShort() & 0xFFFF : pre.getInt() & 0xFFFFFFFFL;
+            long start = major == 1 ? 10 : 12;
+            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+            ch.position(start);
+            readFully(ch, hb, file);
+            String dict = new String(hb.array(), StandardCharsets.ISO_8859_1);
+            if (find(ORDER, dict, file).equals("True")) throw new UserError(file + " is in Fortran order; save it with C order.");
+            return new Header(find(DESCR, dict, file), parseShape(find(SHAPE, dict, file)), start + headerLen);
+        } catch (IOException e) {
+            throw new UserError("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     private static Array readData(FileChannel ch, Path file, String descr, long[] shape, int n) throws IOException {
         ByteOrder order = descr.startsWith(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
         String kind = descr.substring(1);
