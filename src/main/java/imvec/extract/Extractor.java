@@ -262,7 +262,7 @@ public final class Extractor {
         List<Manifest.Skipped> skipped = new ArrayList<>();
         for (int i = from; i < to; i++) {
             try {
-                preprocess.apply(data.read(i), px, n * per);
+                preprocess.apply(data.read(i, preprocess.width(), preprocess.height()), px, n * per);
                 ok[n++] = i;
             } catch (UnreadableImageException e) {
                 if (strict) throw new UserError("image " + data.id(i) + " is unreadable (" + e.getMessage() + "); drop --strict to skip such images.");
