@@ -78,6 +78,18 @@ public final class Preprocess {
         return width;
     }
 
+    public Resize resize() {
+        return resize;
+    }
+
+    public float[] mean() {
+        return mean.clone();
+    }
+
+    public float[] std() {
+        return std.clone();
+    }
+
     /** Values per preprocessed image. */
     public int size() {
         return channels * height * width;
