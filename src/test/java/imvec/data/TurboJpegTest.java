@@ -160,6 +160,23 @@ class TurboJpegTest {
     }
 
     @Test
+    void colourProfilesAreReadFromTheJpegHeaders() throws IOException {
+        Path dir = TestData.sharedData("imagenet-sample-images");
+        byte[] srgb = Files.readAllBytes(dir.resolve("n03733131_maypole.JPEG"));      // sRGB IEC61966-2.1
+        byte[] generic = Files.readAllBytes(dir.resolve("n01986214_hermit_crab.JPEG")); // Generic RGB Profile
+        byte[] none = Files.readAllBytes(dir.resolve("n01440764_tench.JPEG"));
+        assertThat(JpegIcc.profile(srgb)).isNotNull();
+        assertThat(JpegIcc.srgbOrNone(srgb)).isTrue();
+        assertThat(JpegIcc.profile(generic)).isNotNull();
+        assertThat(JpegIcc.srgbOrNone(generic)).isFalse();
+        assertThat(JpegIcc.profile(none)).isNull();
+        assertThat(JpegIcc.srgbOrNone(none)).isTrue();
+        // the profile the JDK parses is the one we found: its header says so
+        assertThat(java.awt.color.ICC_Profile.getInstance(JpegIcc.profile(generic)).getColorSpaceType())
+                .isEqualTo(java.awt.color.ColorSpace.TYPE_RGB);
+    }
+
+    @Test
     void truncatedJpegIsNotDecodedSilently() throws IOException {
         TurboJpeg turbo = turbo();
         Path p = photos(1).get(0);
