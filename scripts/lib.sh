@@ -44,6 +44,16 @@ jvm_flags() {
   return 0
 }
 
+# libjpeg-turbo's Java binding and its unversioned native library, so JPEGs decode at SIMD speed
+# (imvec.data.TurboJpeg loads both at run time). Installed only when we are root; without them
+# imvec uses the JDK's JPEG decoder and says so in `imvec bench extract`.
+ensure_turbojpeg() {
+  [ -f /usr/share/java/turbojpeg.jar ] && compgen -G "/usr/lib/*/libturbojpeg.so" >/dev/null && return 0
+  can_apt || return 0
+  ensure_packages libturbojpeg-java libturbojpeg0-dev || say "continuing with the JDK's JPEG decoder"
+  return 0
+}
+
 ensure_maven() {
   command -v mvn >/dev/null 2>&1 && return 0
   ensure_packages maven

@@ -2,11 +2,13 @@ package imvec.bench;
 
 import imvec.data.ImageSet;
 import imvec.data.ImageTensors;
+import imvec.data.Images;
 import imvec.data.IndexedSubset;
 import imvec.data.Preprocess;
 import imvec.extract.Extractor;
 import imvec.extract.LayerRequest;
 import imvec.model.Backbone;
+import imvec.util.UserError;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -34,18 +36,37 @@ public final class ExtractBench {
      * The {@code *CpuMsPerImage} figures are this process's CPU time (all threads, the engine's
      * native ones included) per image in each phase: unlike the rates they barely move with other
      * processes' load, and {@code cpuRatio} = raw CPU / end-to-end CPU is the ratio the rates
-     * would show on otherwise idle cores when both phases keep all cores busy.
+     * would show on otherwise idle cores when both phases keep all cores busy. {@code jpegDecoder}
+     * names the JPEG decoder that ran (turbojpeg, or the JDK's and why).
      */
-    public record Result(int images, int batch, int cores, List<String> layers,
+    public record Result(int images, int batch, int cores, List<String> layers, String jpegDecoder,
                          double endToEndSeconds, double endToEndImagesPerSecond,
                          double rawSeconds, double rawImagesPerSecond, double ratio,
                          double decodeSeconds, double decodeImagesPerSecond, double loadAverage,
                          double endToEndCpuMsPerImage, double rawCpuMsPerImage, double decodeCpuMsPerImage,
-                         double cpuRatio) {
+                         double cpuRatio, TorchExtractBench.Result torch, double torchEndToEndRatio,
+                         double torchPipelineRatio) {
+    }
+
+    /**
+     * Where the torchvision reference runs: a Python with torch, torchvision and onnx, its script,
+     * the .onnx file imvec runs, and the root folder of the {@code folder:} data set.
+     */
+    public record Torch(Path python, Path script, Path model, Path folder) {
     }
 
     public static Result run(ImageSet data, Backbone model, Preprocess pre, List<LayerRequest> layers,
                              int images, int batch, Extractor.Listener listener) throws IOException {
+        return run(data, model, pre, layers, images, batch, listener, null);
+    }
+
+    /**
+     * As above, and with {@code torch} not null the torchvision pipeline on the same files and model;
+     * {@code torchEndToEndRatio} is imvec's end-to-end rate over torch's, {@code torchPipelineRatio}
+     * imvec's decode-and-preprocess rate over the DataLoader's (both on all cores).
+     */
+    public static Result run(ImageSet data, Backbone model, Preprocess pre, List<LayerRequest> layers,
+                             int images, int batch, Extractor.Listener listener, Torch torch) throws IOException {
         ImageSet subset = IndexedSubset.head(data, images);
         List<String> names = layers.stream().map(LayerRequest::name).filter(n -> !n.equals(LayerRequest.INPUT)).toList();
         warmUp(model, pre, names, batch);
@@ -65,11 +86,22 @@ public final class ExtractBench {
             double raw = timeForward(model, t, names, batch);
             long c3 = processCpuNanos();
             int n = r.rows();
+            TorchExtractBench.Result tr = null;
+            if (torch != null) {
+                if (names.isEmpty()) throw new UserError("--torch needs a model layer to compare, not only the input.");
+                int check = Math.min(8, t.n());
+                float[] in = java.util.Arrays.copyOf(t.x(), check * t.size());
+                float[] out = model.forward(in, check, List.of(names.get(0))).get(names.get(0)).data();
+                tr = TorchExtractBench.run(torch.python(), torch.script(), torch.model(), names.get(0),
+                        TorchExtractBench.files(subset, torch.folder()), pre, batch, in, out, check, tmp);
+            }
             double e2eCpu = (c1 - c0) / 1e6 / n, decodeCpu = (c2 - c1) / 1e6 / t.n(), rawCpu = (c3 - c2) / 1e6 / t.n();
             return new Result(n, batch, Runtime.getRuntime().availableProcessors(),
-                    layers.stream().map(LayerRequest::name).toList(), e2e, n / e2e, raw, t.n() / raw, (n / e2e) / (t.n() / raw),
+                    layers.stream().map(LayerRequest::name).toList(), Images.jpegDecoder(), e2e, n / e2e, raw, t.n() / raw, (n / e2e) / (t.n() / raw),
                     decode, t.n() / decode, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-                    e2eCpu, rawCpu, decodeCpu, rawCpu / e2eCpu);
+                    e2eCpu, rawCpu, decodeCpu, rawCpu / e2eCpu, tr,
+                    tr == null ? Double.NaN : (n / e2e) / tr.endToEndImagesPerSecond(),
+                    tr == null ? Double.NaN : (t.n() / decode) / tr.pipelineImagesPerSecond());
         } finally {
             try (Stream<Path> s = Files.walk(tmp)) {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);

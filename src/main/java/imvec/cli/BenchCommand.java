@@ -51,18 +51,33 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--batch", defaultValue = "32", description = "Batch size (default ${DEFAULT-VALUE}).")
         int batch;
 
+        @Option(names = "--torch", description = "Also time a torchvision pipeline (DataLoader, 2 workers) running the same ONNX graph with torch, with this Python (e.g. /usr/bin/python3 with Debian's python3-torch, python3-torchvision, python3-onnx, python3-psutil); needs --data folder:DIR.")
+        java.nio.file.Path python;
+
+        @Option(names = "--torch-script", defaultValue = "scripts/bench/extract_torchvision.py", description = "The reference script (default ${DEFAULT-VALUE}).")
+        java.nio.file.Path script;
+
         @Override
         public Integer call() throws Exception {
             ImageSet set = DataSpecs.open(data, null);
+            ExtractBench.Torch torch = null;
+            if (python != null) {
+                if (!data.startsWith("folder:") || !java.nio.file.Files.isDirectory(java.nio.file.Path.of(data.substring(7)))) {
+                    throw new imvec.util.UserError("--torch needs --data folder:DIR with the images as files, not " + data + ".");
+                }
+                if (!modelOptions.model.toString().endsWith(".onnx")) throw new imvec.util.UserError("--torch needs an .onnx --model.");
+                torch = new ExtractBench.Torch(python, script, modelOptions.model, java.nio.file.Path.of(data.substring(7)));
+            }
             try (Backbone model = modelOptions.open(); ProgressBar bar = common.progress("bench")) {
                 List<String> names = layers != null ? layers : List.of(model.card().outputLayer());
                 ExtractBench.Result r = ExtractBench.run(set, model, modelOptions.preprocess(model),
-                        LayerRequest.parseAll(names, Pool.AVG, model), images, batch, bar::update);
+                        LayerRequest.parseAll(names, Pool.AVG, model), images, batch, bar::update, torch);
                 bar.close();
                 if (common.json) {
                     common.printJson(r);
                 } else {
                     System.out.printf(Locale.ROOT, "%d images, batch %d, %d cores, layers %s%n", r.images(), r.batch(), r.cores(), r.layers());
+                    System.out.printf(Locale.ROOT, "  JPEG decoder: %s%n", r.jpegDecoder());
                     System.out.printf(Locale.ROOT, "  end to end : %8.1f images/s (%.2f s)%n", r.endToEndImagesPerSecond(), r.endToEndSeconds());
                     System.out.printf(Locale.ROOT, "  engine only: %8.1f images/s (%.2f s)%n", r.rawImagesPerSecond(), r.rawSeconds());
                     System.out.printf(Locale.ROOT, "  ratio      : %8.3f%n", r.ratio());
@@ -71,6 +86,17 @@ final class BenchCommand implements Callable<Integer> {
                     System.out.printf(Locale.ROOT, "  CPU ms/image: end to end %.1f, engine %.1f, decode %.1f; CPU ratio %.3f%n",
                             r.endToEndCpuMsPerImage(), r.rawCpuMsPerImage(), r.decodeCpuMsPerImage(), r.cpuRatio());
                     System.out.printf(Locale.ROOT, "  load average %.2f on %d cores%n", r.loadAverage(), r.cores());
+                    if (r.torch() != null) {
+                        var t = r.torch();
+                        System.out.printf(Locale.ROOT, "torchvision reference (%s; DataLoader, %d workers; the same ONNX graph and weights run with torch ops, output max |diff| %.2e; load before %s):%n",
+                                t.versions(), t.workers(), t.maxOutputDifference(), t.loadBefore());
+                        System.out.printf(Locale.ROOT, "  end to end : %8.1f images/s, %.1f CPU ms/image%n", t.endToEndImagesPerSecond(), t.endToEndCpuMsPerImage());
+                        System.out.printf(Locale.ROOT, "  engine only: %8.1f images/s, %.1f CPU ms/image%n", t.engineImagesPerSecond(), t.engineCpuMsPerImage());
+                        System.out.printf(Locale.ROOT, "  pipeline   : %8.1f images/s, %.1f CPU ms/image (PIL decode + transforms + batching)%n",
+                                t.pipelineImagesPerSecond(), t.pipelineCpuMsPerImage());
+                        System.out.printf(Locale.ROOT, "  imvec / torchvision: end to end %.2f×, decode and preprocess %.2f×%n",
+                                r.torchEndToEndRatio(), r.torchPipelineRatio());
+                    }
                 }
                 return 0;
             }

@@ -228,12 +228,17 @@ public final class FolderSet implements ImageSet {
 
     @Override
     public Image read(int index) throws UnreadableImageException {
+        return read(index, 0, 0);
+    }
+
+    @Override
+    public Image read(int index, int minWidth, int minHeight) throws UnreadableImageException {
         byte[] bytes;
         try {
             bytes = source.bytes(index);
         } catch (IOException e) {
             throw new UnreadableImageException(id(index), "cannot read the file (" + DataFiles.describe(e) + ")");
         }
-        return Images.decode(bytes, id(index));
+        return Images.decode(bytes, id(index), minWidth, minHeight);
     }
 }

@@ -23,4 +23,13 @@ public interface ImageSet {
 
     /** Decodes image {@code index}; throws {@link UnreadableImageException} when it cannot. */
     Image read(int index) throws IOException;
+
+    /**
+     * Decodes image {@code index} for a consumer that will only shrink it to {@code minWidth ×
+     * minHeight} (the model's input): a JPEG decoder may then decode at a reduced DCT scale not
+     * below that size, recorded in {@link Image#origin()}. Sets without such a decoder read full size.
+     */
+    default Image read(int index, int minWidth, int minHeight) throws IOException {
+        return read(index);
+    }
 }

@@ -7,6 +7,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -23,15 +24,65 @@ public final class Images {
         ImageIO.scanForPlugins();
     }
 
+    /**
+     * The JPEG decoder, chosen once: libjpeg-turbo when its binding loads, unless
+     * {@code -Dimvec.jpeg.decoder=jdk}; {@code -Dimvec.turbojpeg.jar} points at another jar.
+     * {@code -Dimvec.jpeg.dctScaling=false} keeps turbojpeg decoding at full size.
+     */
+    private static final TurboJpeg.Loaded TURBO = System.getProperty("imvec.jpeg.decoder", "auto").equalsIgnoreCase("jdk")
+            ? new TurboJpeg.Loaded(null, "-Dimvec.jpeg.decoder=jdk")
+            : TurboJpeg.load(Path.of(System.getProperty("imvec.turbojpeg.jar", TurboJpeg.DEBIAN_JAR.toString())));
+    private static final boolean DCT_SCALING = !"false".equalsIgnoreCase(System.getProperty("imvec.jpeg.dctScaling"));
+
     private Images() {
     }
 
-    /**
-     * Decodes {@code bytes}; a file that ends before its image data does (a cut-off download or
-     * copy) is a {@link TruncatedImageException} carrying the padded image, for callers that
-     * choose to keep such images.
-     */
+    /** Which decoder reads JPEGs in this JVM, and why when it is not turbojpeg (for benches and logs). */
+    public static String jpegDecoder() {
+        if (TURBO.decoder() == null) return "jdk ImageIO (turbojpeg unavailable: " + TURBO.unavailableReason() + ")";
+        return TURBO.decoder().describe() + (DCT_SCALING ? ", DCT scaling" : ", full size");
+    }
+
+    /** The turbojpeg decoder in use, or null when JPEGs go to ImageIO. */
+    static TurboJpeg turboJpeg() {
+        return TURBO.decoder();
+    }
+
     public static Image decode(byte[] bytes, String id) throws UnreadableImageException {
+        return decode(bytes, id, 0, 0);
+    }
+
+    /**
+     * Decodes, letting a JPEG come out at a reduced DCT scale not below {@code minWidth ×
+     * minHeight} (see {@link ImageSet#read(int, int, int)}); 0, 0 for full size.
+     */
+    public static Image decode(byte[] bytes, String id, int minWidth, int minHeight) throws UnreadableImageException {
+        return decode(bytes, id, DCT_SCALING ? minWidth : 0, DCT_SCALING ? minHeight : 0, TURBO.decoder());
+    }
+
+    /** As {@link #decode(byte[], String, int, int)} with the given JPEG decoder (null: ImageIO only). */
+    static Image decode(byte[] bytes, String id, int minWidth, int minHeight, TurboJpeg turbo) throws UnreadableImageException {
+        if (turbo != null && isJpeg(bytes)) {
+            try {
+                Image img = turbo.decode(bytes, id, minWidth, minHeight);
+                if (img != null) return img;
+            } catch (TruncatedImageException e) {
+                // The JDK decoder reports the same early end and keeps the padded image for --allow-truncated.
+            }
+        }
+        return decodeImageIO(bytes, id);
+    }
+
+    private static boolean isJpeg(byte[] b) {
+        return b.length > 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF;
+    }
+
+    /**
+     * The JDK decoder (TwelveMonkeys' JPEG plugin included): every format, always full size. A
+     * file that ends before its image data does (a cut-off download or copy) is a
+     * {@link TruncatedImageException} carrying the padded image, for callers that keep such images.
+     */
+    static Image decodeImageIO(byte[] bytes, String id) throws UnreadableImageException {
         List<String> warnings = new ArrayList<>();
         BufferedImage img;
         try {

@@ -65,4 +65,9 @@ public record IndexedSubset(ImageSet base, int[] indices, String part) implement
     public Image read(int index) throws IOException {
         return base.read(indices[index]);
     }
+
+    @Override
+    public Image read(int index, int minWidth, int minHeight) throws IOException {
+        return base.read(indices[index], minWidth, minHeight);
+    }
 }

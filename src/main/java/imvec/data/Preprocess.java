@@ -78,6 +78,18 @@ public final class Preprocess {
         return width;
     }
 
+    public Resize resize() {
+        return resize;
+    }
+
+    public float[] mean() {
+        return mean.clone();
+    }
+
+    public float[] std() {
+        return std.clone();
+    }
+
     /** Values per preprocessed image. */
     public int size() {
         return channels * height * width;
@@ -98,21 +110,24 @@ public final class Preprocess {
      * the work (no per-sample bounds arithmetic, each source row widened once, not per pixel).
      */
     public void apply(Image img, float[] dst, int offset) {
-        // Source window: the whole image for STRETCH, the centred square-ish window for CROP.
-        double srcW = img.width(), srcH = img.height(), x0 = 0, y0 = 0;
+        // Source window, in the stored image's pixels: the whole image for STRETCH, the centred
+        // square-ish window for CROP. A DCT-scaled decode is mapped through origin.scale, so it
+        // covers the same region as a full-size decode would (its rounded-up size does not matter).
+        Image.Origin o = img.origin();
+        double srcW = o.width(), srcH = o.height(), x0 = 0, y0 = 0, s = o.scale();
         if (resize == Resize.CROP) {
-            double scale = Math.max((double) width / img.width(), (double) height / img.height());
+            double scale = Math.max((double) width / o.width(), (double) height / o.height());
             srcW = width / scale;
             srcH = height / scale;
-            x0 = (img.width() - srcW) / 2;
-            y0 = (img.height() - srcH) / 2;
+            x0 = (o.width() - srcW) / 2;
+            y0 = (o.height() - srcH) / 2;
         }
         double sx = srcW / width, sy = srcH / height;
         int[] xLo = new int[width], xHi = new int[width];
         float[] xFrac = new float[width];
         for (int x = 0; x < width; x++) {
             double fx = sampling == Sampling.HALF_PIXEL ? x0 + (x + 0.5) * sx - 0.5 : x0 + x * sx;
-            axis(fx, img.width(), x, xLo, xHi, xFrac);
+            axis(toScaled(fx, s), img.width(), x, xLo, xHi, xFrac);
         }
         int ch = img.channels();
         float[] top = new float[width * ch], bottom = new float[width * ch], spare;
@@ -121,7 +136,7 @@ public final class Preprocess {
         float[] yFrac = new float[1];
         for (int y = 0; y < height; y++) {
             double fy = sampling == Sampling.HALF_PIXEL ? y0 + (y + 0.5) * sy - 0.5 : y0 + y * sy;
-            axis(fy, img.height(), 0, yLo, yHi, yFrac);
+            axis(toScaled(fy, s), img.height(), 0, yLo, yHi, yFrac);
             if (yLo[0] != topRow) {
                 if (yLo[0] == bottomRow) { // moving down by one source row: the old bottom is the new top
                     spare = top;
@@ -179,6 +194,15 @@ public final class Preprocess {
                 dst[at + x] = (luma - mean[0]) / std[0];
             }
         }
+    }
+
+    /**
+     * A position in stored-image pixels (pixel i centred at i) as a position in pixels of a decode
+     * scaled by {@code s}, whose pixel j covers stored pixels [j/s, (j+1)/s): the same for either
+     * sampling convention, which only decides where output pixels fall on the stored image.
+     */
+    private static double toScaled(double f, double s) {
+        return s == 1 ? f : (f + 0.5) * s - 0.5;
     }
 
     private static void axis(double f, int n, int i, int[] lo, int[] hi, float[] frac) {

@@ -309,7 +309,7 @@ public final class Extractor {
     /** Image {@code i}; a truncated one is kept, padded as its decoder left it, only when asked to. */
     private imvec.data.Image read(int i) throws IOException {
         try {
-            return data.read(i);
+            return data.read(i, preprocess.width(), preprocess.height());
         } catch (TruncatedImageException e) {
             if (allowTruncated && e.decoded() != null) return e.decoded();
             throw e;
