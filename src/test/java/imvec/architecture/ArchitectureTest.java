@@ -37,7 +37,7 @@ class ArchitectureTest {
                 .layer("contract").definedBy("imvec.model..")
                 .layer("analyses").definedBy("imvec.analysis..", "imvec.classvec..")
                 .layer("engines").definedBy("imvec.onnx..", "imvec.train..")
-                .layer("pipeline").definedBy("imvec.extract..", "imvec.finetune..", "imvec.zoo..")
+                .layer("pipeline").definedBy("imvec.extract..", "imvec.finetune..", "imvec.zoo..", "imvec.spatial..")
                 .layer("presentation").definedBy("imvec.report..", "imvec.bench..", "imvec.demo..")
                 .layer("entry").definedBy("imvec.cli..")
                 .whereLayer("base").mayNotAccessAnyLayer()
