@@ -22,6 +22,8 @@ public final class ScoresDir {
         Path abs = dir.toAbsolutePath();
         Path tmp = Files.createTempDirectory(abs.getParent() == null ? Path.of(".") : abs.getParent(), ".scores-");
         try {
+            // A temporary directory is private (rwx------); the scores are an ordinary output.
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
             int n = s.ids().size(), l = s.labels().size();
             Files.writeString(tmp.resolve("labels.txt"), String.join("\n", s.labels()) + "\n");
             Files.writeString(tmp.resolve("ids.txt"), String.join("\n", s.ids()) + "\n");
