@@ -37,7 +37,7 @@ public final class SpatialViews {
         for (int i = 0; i < scenes.size(); i++) images.add(scenes.read(i));
         int thumb = scenes.size() > 400 ? 32 : 56;
         ThumbnailPlot.write(out.resolve("projection.png"), images, at, axis.get(0),
-                axis.size() > 1 ? "score of \"" + axis.get(1) + "\" (up)" : "random spread (seed " + seed + ")", 1400,
+                axis.size() > 1 ? "score of \"" + axis.get(1) + "\" (lowest → highest, up)" : "random spread (seed " + seed + ")", 1400,
                 axis.size() > 1 ? 1000 : 500, thumb);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("model", model.toAbsolutePath().toString());

@@ -48,7 +48,7 @@ public final class ThumbnailPlot {
         g.setStroke(new BasicStroke(1f));
         g.drawLine(margin, height - 20, width - margin, height - 20);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-        g.drawString("score of \"" + xTitle + "\" (0 → 1)", margin, height - 4);
+        g.drawString("score of \"" + xTitle + "\" (lowest → highest in this collection)", margin, height - 4);
         g.drawString(yTitle, 4, 16);
         g.dispose();
         AtomicFiles.write(png, out -> ImageIO.write(canvas, "png", out));

@@ -29,7 +29,11 @@ public final class Projection {
         return v.contains(",") || v.contains("\"") ? '"' + v.replace("\"", "\"\"") + '"' : v;
     }
 
-    /** Positions in [0, 1]²: x = score of label {@code xLabel}; y = score of {@code yLabel}, or seeded spread when it is −1. */
+    /**
+     * Positions in [0, 1]²: x = score of label {@code xLabel}; y = score of {@code yLabel}, or a
+     * seeded spread when it is −1. Each score axis is stretched from its lowest to its highest
+     * score, since a collection's scores often share a narrow band and would pile up otherwise.
+     */
     public static double[][] positions(Scores s, int xLabel, int yLabel, long seed) {
         Random r = new Random(seed);
         double[][] out = new double[s.ids().size()][2];
@@ -37,6 +41,17 @@ public final class Projection {
             out[i][0] = s.score(i, xLabel);
             out[i][1] = yLabel < 0 ? r.nextDouble() : s.score(i, yLabel);
         }
+        stretch(out, 0);
+        if (yLabel >= 0) stretch(out, 1);
         return out;
+    }
+
+    private static void stretch(double[][] at, int axis) {
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (double[] p : at) {
+            lo = Math.min(lo, p[axis]);
+            hi = Math.max(hi, p[axis]);
+        }
+        for (double[] p : at) p[axis] = hi > lo ? (p[axis] - lo) / (hi - lo) : 0.5;
     }
 }
