@@ -19,7 +19,7 @@ import java.io.PrintWriter;
                 Im2VecCommand.class, ConfusionCommand.class, CentroidsCommand.class, CosineCommand.class, RsaCommand.class,
                 ModelsCommand.class, ProbeCommand.class,
                 ImportCheckCommand.class, FineTuneCommand.class,
-                CompareCommand.class,
+                CompareCommand.class, SpatialCommand.class,
                 SemanticsCommand.class, WordsCommand.class, SemanticsPlotCommand.class,
                 SceneCommand.class,
                 CommandLine.HelpCommand.class})

@@ -449,6 +449,7 @@ public final class OnnxBackbone implements Backbone {
         private boolean spinning = false;
         private int sessionCacheSize = 4;
         private int[] inputChw = new int[3];
+        private boolean freeInputSize;
 
         private Builder() {
         }
@@ -505,6 +506,15 @@ public final class OnnxBackbone implements Backbone {
             return this;
         }
 
+        /**
+         * Whether to make the input's height and width symbolic (see {@link OnnxGraph#withFreeInputSize}),
+         * so the card may ask for another size than the export's; default off.
+         */
+        public Builder optFreeInputSize(boolean free) {
+            this.freeInputSize = free;
+            return this;
+        }
+
         public OnnxBackbone build() {
             if (model == null) throw new IllegalStateException("setModel is required");
             byte[] bytes;
@@ -513,7 +523,8 @@ public final class OnnxBackbone implements Backbone {
             } catch (IOException e) {
                 throw new UserError("cannot read the model " + model + ": " + e.getMessage(), e);
             }
-            return new OnnxBackbone(this, OnnxGraph.parse(model, bytes), sha256(bytes));
+            OnnxGraph graph = OnnxGraph.parse(model, bytes);
+            return new OnnxBackbone(this, freeInputSize ? graph.withFreeInputSize() : graph, sha256(bytes));
         }
     }
 }

@@ -225,6 +225,36 @@ public final class OnnxGraph {
         return null;
     }
 
+    /**
+     * This graph with the image input's height and width made symbolic, so ONNX Runtime accepts
+     * any image size: fully convolutional models then give larger maps for larger images (a
+     * 448×448 mosaic through a 224 MobileNet gives a 14×14 last conv map). Intermediate and output
+     * shape annotations are dropped too, since they were computed for the fixed size (ONNX Runtime
+     * crashes on inputs that contradict them) and it infers them again.
+     */
+    public OnnxGraph withFreeInputSize() {
+        long[] declared = inputShape();
+        if (declared.length != 4) {
+            throw new UserError(path.getFileName() + " takes input '" + inputName() + "' of shape "
+                    + java.util.Arrays.toString(declared) + ", not an image batch; its size cannot be freed.");
+        }
+        boolean channelsLast = OnnxBackbone.isChannelsLast(declared);
+        int h = channelsLast ? 1 : 2;
+        GraphProto.Builder graph = model.getGraph().toBuilder().clearValueInfo();
+        for (int i = 0; i < graph.getInputCount(); i++) {
+            if (!graph.getInput(i).getName().equals(inputName())) continue;
+            ValueInfoProto.Builder in = graph.getInput(i).toBuilder();
+            TensorShapeProto.Builder shape = in.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder();
+            shape.setDim(h, TensorShapeProto.Dimension.newBuilder().setDimParam("height"));
+            shape.setDim(h + 1, TensorShapeProto.Dimension.newBuilder().setDimParam("width"));
+            graph.setInput(i, in);
+        }
+        for (int i = 0; i < graph.getOutputCount(); i++) {
+            graph.setOutput(i, ValueInfoProto.newBuilder().setName(graph.getOutput(i).getName()).build());
+        }
+        return new OnnxGraph(path, model.toBuilder().setGraph(graph).build());
+    }
+
     /** The parsed model, for importing its nodes. */
     public ModelProto proto() {
         return model;

@@ -1,9 +1,13 @@
 /**
- * The spatial visual-semantic model of issue 13: words compared with image regions at the last
- * convolutional layer. This side holds the scores directory ({@link imvec.spatial.ScoresDirectory}),
- * the evaluation of section 3 ({@link imvec.spatial.SceneEvaluation}) and map search
- * ({@link imvec.spatial.MapQuery}, {@link imvec.spatial.MapSearcher}). Pipeline layer: may use
- * engines, extract, analysis, words, data, store and model; the metrics themselves are pure
- * functions in {@code imvec.analysis}.
+ * The spatial visual-semantic model: every location of a backbone's last conv map is embedded in
+ * word space, so one model scores any label word (zero-shot), localises it, and projects image
+ * collections along words. Cached backbone maps ({@link imvec.spatial.FeatureMaps}), the heads
+ * ({@link imvec.spatial.CosineMapHead}, and the pooled baseline {@link imvec.spatial.PooledHead}),
+ * training ({@link imvec.spatial.SpatialTraining}), scoring ({@link imvec.spatial.SpatialModel#score})
+ * into a scores directory ({@link imvec.spatial.ScoresDir} writes it, {@link imvec.spatial.ScoresDirectory}
+ * reads it), the evaluation of a scores directory against masks ({@link imvec.spatial.SceneEvaluation})
+ * and map search ({@link imvec.spatial.MapQuery}, {@link imvec.spatial.MapSearcher}). A pipeline
+ * package: uses engines (onnx, train), extract, analysis, words, data, store and model; the metrics
+ * themselves are pure functions in {@code imvec.analysis}.
  */
 package imvec.spatial;

@@ -8,12 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Locates the read-only real data the tests use, skipping tests (not failing them) when it is absent. */
-final class TestData {
+public final class TestData {
     private TestData() {
     }
 
     /** The shared folder: {@code -Dimvec.shared}, else {@code ../shared}, else {@code /work/shared}. */
-    static Path shared() {
+    public static Path shared() {
         List<Path> candidates = new ArrayList<>();
         String property = System.getProperty("imvec.shared");
         if (property != null && !property.isBlank()) {
@@ -31,7 +31,7 @@ final class TestData {
     }
 
     /** A file or folder under {@code shared/data}, skipping the test when it is missing. */
-    static Path sharedData(String relative) {
+    public static Path sharedData(String relative) {
         Path path = shared().resolve("data").resolve(relative);
         Assumptions.assumeTrue(Files.exists(path), () -> path + " is missing; skipping");
         return path;

@@ -1,0 +1,62 @@
+package imvec.cli;
+
+import imvec.spatial.Scores;
+import imvec.spatial.SpatialJob;
+import imvec.util.UserError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "score", description = "Score images against any label words (seen or unseen): scores.npy, maps.npy, labels.txt, ids.txt.")
+final class SpatialScoreCommand implements Callable<Integer> {
+    @Mixin
+    Common common;
+
+    @Option(names = "--model", required = true, description = "Model directory from `imvec spatial train`.")
+    Path model;
+
+    @Option(names = "--data", required = true, description = "Images to score (any data spec).")
+    String data;
+
+    @Option(names = "--words", required = true, description = "Word vectors file (the model's dimension).")
+    Path words;
+
+    @Option(names = "--names", description = "TSV of class id → names (e.g. ImageNet synsets).")
+    Path names;
+
+    @Option(names = "--labels", required = true, description = "File of label words, one a line.")
+    Path labels;
+
+    @Option(names = "--out", required = true, description = "Scores directory to write.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(labels)) throw new UserError("cannot read the labels file " + labels + ".");
+        List<String> wanted = Files.readAllLines(labels).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+        if (wanted.isEmpty()) throw new UserError(labels + " lists no labels.");
+        Scores s;
+        try (ProgressBar bar = common.progress("maps")) {
+            s = SpatialJob.score(model, data, words, names, wanted, out, d -> bar.update(d, d));
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("scenes", s.ids().size());
+        r.put("labels", s.labels().size());
+        r.put("map", List.of(s.height(), s.width()));
+        r.put("out", out.toString());
+        if (common.json) {
+            common.printJson(r);
+            return 0;
+        }
+        System.out.println("Scored " + s.ids().size() + " images against " + s.labels().size() + " labels ("
+                + s.height() + "×" + s.width() + " maps); wrote " + out + ".");
+        return 0;
+    }
+}

@@ -1,0 +1,81 @@
+package imvec.report;
+
+import imvec.data.Image;
+import imvec.data.MultiLabelSet;
+import imvec.spatial.Projection;
+import imvec.spatial.Scores;
+import imvec.spatial.SpatialJob;
+import imvec.store.AtomicFiles;
+import imvec.store.Manifest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What a user sees of a spatial model: projections of a collection along words and localisation overlays. */
+public final class SpatialViews {
+    private SpatialViews() {
+    }
+
+    /**
+     * Scores {@code spec} against one or two words and writes {@code out/scores/} (the scores
+     * directory), {@code out/scores.csv}, {@code out/projection.png} (a strip for one word, a
+     * scatter for two) and {@code out/projection.json}.
+     */
+    public static Map<String, Object> project(Path model, String spec, Path words, Path names, List<String> axis,
+                                              long seed, Path out) throws IOException {
+        Files.createDirectories(out);
+        Scores s = SpatialJob.score(model, spec, words, names, axis, out.resolve("scores"), d -> { });
+        Projection.writeCsv(s, out.resolve("scores.csv"));
+        double[][] at = Projection.positions(s, 0, axis.size() > 1 ? 1 : -1, seed);
+        MultiLabelSet scenes = SpatialJob.openScenes(spec);
+        List<Image> images = new ArrayList<>();
+        for (int i = 0; i < scenes.size(); i++) images.add(scenes.read(i));
+        int thumb = scenes.size() > 400 ? 32 : 56;
+        ThumbnailPlot.write(out.resolve("projection.png"), images, at, axis.get(0),
+                axis.size() > 1 ? "score of \"" + axis.get(1) + "\" (lowest → highest, up)" : "random spread (seed " + seed + ")", 1400,
+                axis.size() > 1 ? 1000 : 500, thumb);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("model", model.toAbsolutePath().toString());
+        r.put("data", spec);
+        r.put("words", axis);
+        r.put("seed", seed);
+        r.put("images", scenes.size());
+        r.put("files", List.of("scores/", "scores.csv", "projection.png"));
+        r.put("version", imvec.util.Version.get());
+        AtomicFiles.writeString(out.resolve("projection.json"), Manifest.json().writerWithDefaultPrettyPrinter().writeValueAsString(r));
+        return r;
+    }
+
+    /** Heat-map overlays of sigmoid(map) for each word over the first {@code limit} images: {@code out/<n>-<word>.png}. */
+    public static Map<String, Object> localise(Path model, String spec, Path words, Path names, List<String> labels,
+                                               int limit, Path out) throws IOException {
+        Files.createDirectories(out);
+        Scores s = SpatialJob.score(model, spec, words, names, labels, out.resolve("scores"), d -> { });
+        MultiLabelSet scenes = SpatialJob.openScenes(spec);
+        List<String> files = new ArrayList<>();
+        for (int i = 0; i < Math.min(limit, scenes.size()); i++) {
+            Image img = scenes.read(i);
+            for (int j = 0; j < labels.size(); j++) {
+                float[] map = s.map(i, j);
+                for (int p = 0; p < map.length; p++) map[p] = (float) (1 / (1 + Math.exp(-map[p])));
+                String name = String.format(java.util.Locale.ROOT, "%04d-%s.png", i, labels.get(j).replaceAll("[^A-Za-z0-9_-]", "_"));
+                ThumbnailPlot.writeOverlay(out.resolve(name), img, map, s.height(), s.width(),
+                        labels.get(j) + String.format(java.util.Locale.ROOT, " %.2f", s.score(i, j)));
+                files.add(name);
+            }
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("model", model.toAbsolutePath().toString());
+        r.put("data", spec);
+        r.put("words", labels);
+        r.put("overlays", files);
+        r.put("version", imvec.util.Version.get());
+        AtomicFiles.writeString(out.resolve("localise.json"), Manifest.json().writerWithDefaultPrettyPrinter().writeValueAsString(r));
+        return r;
+    }
+}

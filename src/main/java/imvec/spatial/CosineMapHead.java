@@ -1,0 +1,125 @@
+package imvec.spatial;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The spatial head: a 1×1 convolution embeds every location of the C-channel map as k vectors of
+ * the word dimension d; each block's cosine with a unit label vector gives k maps per label, which
+ * a small conv + ReLU + conv stack (shared by all labels) turns into one localisation map of
+ * logits; the image's logit is the learnable mix α·mean + (1−α)·max of that map, α = sigmoid(a).
+ *
+ * <p>The stack's convolutions are 1×1: with a 3×3 first layer, trained only through the pooled
+ * score, the planted-cell test's maps peaked one cell off the planted object (a shifted response
+ * pools to the same max), so localisation was not pinned to the location that holds the word.
+ */
+public final class CosineMapHead implements Head {
+    public static final String KIND = "spatial";
+    private final int channels, blocks, dims, hidden;
+    private final List<Param> params;
+
+    private CosineMapHead(int channels, int blocks, int dims, int hidden, List<Param> params) {
+        this.channels = channels;
+        this.blocks = blocks;
+        this.dims = dims;
+        this.hidden = hidden;
+        this.params = params;
+    }
+
+    /** A freshly initialised head (seeded): He-style weights, a negative prior bias, α = ½. */
+    public static CosineMapHead create(int channels, int blocks, int dims, int hidden, long seed) {
+        Random r = new Random(seed);
+        List<Param> p = List.of(
+                new Param("embed.weight", new long[] {(long) blocks * dims, channels, 1, 1}, normal(r, blocks * dims * channels, Math.sqrt(1.0 / channels))),
+                // A small random bias, so a location whose channels are all zero still has a direction.
+                new Param("embed.bias", new long[] {(long) blocks * dims}, normal(r, blocks * dims, 0.1)),
+                new Param("conv1.weight", new long[] {hidden, blocks, 1, 1}, normal(r, hidden * blocks, Math.sqrt(2.0 / blocks))),
+                new Param("conv1.bias", new long[] {hidden}, new float[hidden]),
+                new Param("conv2.weight", new long[] {1, hidden, 1, 1}, normal(r, hidden, Math.sqrt(1.0 / hidden))),
+                // Most of the 50 labels a scene is trained on are absent: start near that prior.
+                new Param("conv2.bias", new long[] {1}, new float[] {-3f}),
+                new Param("pool.a", new long[] {1}, new float[] {0f}));
+        return new CosineMapHead(channels, blocks, dims, hidden, p);
+    }
+
+    /** A head with given parameter values (as saved), checked against the shapes {@link #create} makes. */
+    public static CosineMapHead of(int channels, int blocks, int dims, int hidden, List<Param> values) {
+        CosineMapHead fresh = create(channels, blocks, dims, hidden, 0);
+        return new CosineMapHead(channels, blocks, dims, hidden, Heads.matching(fresh.params, values));
+    }
+
+    static float[] normal(Random r, int n, double std) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) out[i] = (float) (r.nextGaussian() * std);
+        return out;
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    public int channels() {
+        return channels;
+    }
+
+    public int blocks() {
+        return blocks;
+    }
+
+    public int dims() {
+        return dims;
+    }
+
+    public int hidden() {
+        return hidden;
+    }
+
+    @Override
+    public List<Param> params() {
+        return params;
+    }
+
+    @Override
+    public Output forward(NDList p, NDArray x, NDArray labels) {
+        NDArray maps = maps(p, cosineMaps(p, x, labels)).reshape(x.getShape().get(0), labels.getShape().get(1),
+                x.getShape().get(2), x.getShape().get(3));
+        return new Output(maps, pool(maps, p.get(6)));
+    }
+
+    /** The k cosine maps of every label: [B·L, k, H, W]. */
+    NDArray cosineMaps(NDList p, NDArray x, NDArray labels) {
+        long b = x.getShape().get(0), h = x.getShape().get(2), w = x.getShape().get(3);
+        long l = labels.getShape().get(1);
+        NDArray embedded = Conv2d.conv2d(x, p.get(0), p.get(1)).singletonOrThrow()
+                .reshape(b, blocks, dims, h * w);
+        NDArray units = Head.unit(embedded, 2).transpose(0, 1, 3, 2).reshape(b, blocks * h * w, dims);
+        NDArray cos = units.batchMatMul(labels.transpose(0, 2, 1)); // [B, k·HW, L]
+        return cos.reshape(b, blocks, h * w, l).transpose(0, 3, 1, 2).reshape(b * l, blocks, h, w);
+    }
+
+    /** The shared conv stack: k cosine maps → one map of logits per label, [B·L, 1, H, W]. */
+    NDArray maps(NDList p, NDArray cos) {
+        NDArray hiddenMaps = Conv2d.conv2d(cos, p.get(2), p.get(3)).singletonOrThrow().maximum(0f);
+        return Conv2d.conv2d(hiddenMaps, p.get(4), p.get(5)).singletonOrThrow();
+    }
+
+    /**
+     * The learnable mix of average and max pooling over the map's locations: α = sigmoid(a)
+     * weighs the mean, so a → +∞ gives average pooling and a → −∞ max pooling.
+     */
+    static NDArray pool(NDArray maps, NDArray a) {
+        NDArray alpha = ai.djl.nn.Activation.sigmoid(a);
+        Shape s = maps.getShape();
+        int last = s.dimension() - 2;
+        // PyTorch's max reduces one axis at a time: flatten H×W into one.
+        NDArray flat = maps.reshape(s.slice(0, last).add(s.get(last) * s.get(last + 1)));
+        NDArray mean = flat.mean(new int[] {last}), max = flat.max(new int[] {last});
+        return mean.mul(alpha).add(max.mul(alpha.neg().add(1f)));
+    }
+}

@@ -1,0 +1,57 @@
+package imvec.spatial;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/** A trained head with the scoring it does: any label words, seen or unseen, against cached maps. */
+public final class SpatialModel {
+    private final Head head;
+
+    public SpatialModel(Head head) {
+        this.head = head;
+    }
+
+    public Head head() {
+        return head;
+    }
+
+    /**
+     * Scores every scene of {@code maps} against every label; {@code done} hears scenes finished.
+     * Parameters are created without gradients (no autograd graph), in batches of {@code batch} scenes.
+     */
+    public Scores score(FeatureMaps maps, List<String> ids, LabelVectors labels, int batch, int threads, LongConsumer done) {
+        ai.djl.engine.Engine.getEngine("PyTorch"); // loads the natives before the thread call
+        JniUtils.setNumThreads(threads);
+        int n = maps.n(), l = labels.size(), hw = maps.height() * maps.width(), d = labels.dims();
+        float[] scores = new float[n * l], out = new float[n * l * hw];
+        float[] flat = new float[l * d];
+        for (int j = 0; j < l; j++) System.arraycopy(labels.unit()[j], 0, flat, j * d, d);
+        try (NDManager base = NDManager.newBaseManager("PyTorch")) {
+            for (int from = 0; from < n; from += batch) {
+                int size = Math.min(batch, n - from);
+                int[] rows = new int[size];
+                for (int i = 0; i < size; i++) rows[i] = from + i;
+                try (NDManager m = base.newSubManager()) {
+                    NDList params = Heads.arrays(m, head.params(), SpatialTraining.DOUBLES, false);
+                    NDArray x = SpatialTraining.array(m, maps.gather(rows, null), new Shape(size, maps.channels(), maps.height(), maps.width()));
+                    NDArray v = SpatialTraining.array(m, flat, new Shape(1, l, d)).repeat(0, size);
+                    Head.Output o = head.forward(params, x, v);
+                    System.arraycopy(floats(ai.djl.nn.Activation.sigmoid(o.logits())), 0, scores, from * l, size * l);
+                    System.arraycopy(floats(o.maps()), 0, out, from * l * hw, size * l * hw);
+                }
+                done.accept(from + size);
+            }
+        }
+        return new Scores(List.copyOf(ids), labels.names(), maps.height(), maps.width(), scores, out);
+    }
+
+    private static float[] floats(NDArray a) {
+        return a.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+    }
+}

@@ -1,0 +1,69 @@
+package imvec.spatial;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import imvec.store.AtomicFiles;
+import imvec.store.Manifest;
+import imvec.store.Npy;
+import imvec.util.UserError;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A trained model directory: {@code head.json} (head kind and sizes, the backbone tap that feeds
+ * it, and provenance: data, words, seen/unseen lists, k, epochs, seed, version) and one
+ * {@code params/<name>.npy} per head parameter.
+ */
+public record SpatialRun(Head head, Map<String, Object> info) {
+    public static final String FILE = "head.json";
+
+    public void save(Path dir) throws IOException {
+        Path abs = dir.toAbsolutePath();
+        Files.createDirectories(abs.resolve("params"));
+        for (Head.Param p : head.params()) Npy.write(abs.resolve("params").resolve(p.name() + ".npy"), p.values(), p.shape());
+        AtomicFiles.writeString(abs.resolve(FILE), Manifest.json().writerWithDefaultPrettyPrinter().writeValueAsString(info));
+    }
+
+    @SuppressWarnings("unchecked")
+    public static SpatialRun load(Path dir) {
+        Path file = dir.resolve(FILE);
+        if (!Files.isRegularFile(file)) throw new UserError(dir + " is not a spatial model directory (no " + FILE + ").");
+        Map<String, Object> info;
+        try {
+            info = new ObjectMapper().readValue(file.toFile(), LinkedHashMap.class);
+        } catch (IOException e) {
+            throw new UserError("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        int channels = num(info, "channels"), dims = num(info, "dims");
+        Head fresh = PooledHead.KIND.equals(info.get("kind")) ? PooledHead.create(channels, dims, 0)
+                : CosineMapHead.create(channels, num(info, "blocks"), dims, num(info, "hidden"), 0);
+        List<Head.Param> values = new ArrayList<>();
+        for (Head.Param p : fresh.params()) {
+            Npy.Array a = Npy.read(dir.resolve("params").resolve(p.name() + ".npy"));
+            values.add(new Head.Param(p.name(), a.shape(), a.floats()));
+        }
+        Head head = fresh instanceof PooledHead ? PooledHead.of(channels, dims, values)
+                : CosineMapHead.of(channels, num(info, "blocks"), dims, num(info, "hidden"), values);
+        return new SpatialRun(head, info);
+    }
+
+    private static int num(Map<String, Object> info, String key) {
+        Object v = info.get(key);
+        if (!(v instanceof Number n)) throw new UserError(FILE + " lacks '" + key + "'.");
+        return n.intValue();
+    }
+
+    public String string(String key) {
+        Object v = info.get(key);
+        return v == null ? null : v.toString();
+    }
+
+    public int integer(String key) {
+        return num(info, key);
+    }
+}
