@@ -1,7 +1,7 @@
 package imvec.spatial;
 
-import imvec.data.DataSpecs;
 import imvec.data.MultiLabelSet;
+import imvec.data.MultiLabelSpecs;
 import imvec.data.Preprocess;
 import imvec.model.Backbone;
 import imvec.model.ModelCard;
@@ -40,7 +40,7 @@ public final class SpatialJob {
 
     /** Any ImageSet spec, seen as single-label scenes (multi-label specs plug in here). */
     public static MultiLabelSet openScenes(String spec) {
-        return new SingleLabelScenes(DataSpecs.open(spec, null));
+        return MultiLabelSpecs.open(spec);
     }
 
     public static FeatureMaps maps(Tap tap, MultiLabelSet scenes, LongConsumer done) throws IOException {
