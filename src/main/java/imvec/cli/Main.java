@@ -21,6 +21,7 @@ import java.io.PrintWriter;
                 ImportCheckCommand.class, FineTuneCommand.class,
                 CompareCommand.class,
                 SemanticsCommand.class, WordsCommand.class, SemanticsPlotCommand.class,
+                ExploreCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
