@@ -39,6 +39,7 @@ final class ExploreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (port < 0 || port > 65535) throw new imvec.util.UserError("--port must be 0 to 65535; got " + port + ".");
         ExploreRun r = ExploreRun.open(run, layer);
         ThumbnailAtlas atlas;
         try (ProgressBar bar = common.progress("thumbnails")) {
