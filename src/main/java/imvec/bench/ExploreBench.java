@@ -33,7 +33,7 @@ public final class ExploreBench {
 
     /** One page measurement; {@code frameMedianMs} is render plus a GPU sync per zoom step. */
     public record Page(String what, int n, String mode, double firstPaintMs, double frameMedianMs, double frameP90Ms,
-                       String renderer, String loadBefore, String loadAfter) {
+                       String renderer, String marks, String loadBefore, String loadAfter) {
     }
 
     public record Result(List<String> data, int n, int cores, double buildRunSeconds, double atlasSeconds,
@@ -93,7 +93,7 @@ public final class ExploreBench {
             JsonNode j = result.get(600, TimeUnit.SECONDS);
             return new Page(what, j.get("n").asInt(), j.get("mode").asText(), j.get("firstPaintMs").asDouble(),
                     j.get("frameMedianMs").asDouble(), j.get("frameP90Ms").asDouble(), j.path("renderer").asText(),
-                    load, TsneBench.loadAverage());
+                    j.path("marks").toString(), load, TsneBench.loadAverage());
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new UserError("the page did not report its timings within 10 minutes (" + what + ").", e);
         } finally {

@@ -344,6 +344,7 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "%-28s %10.0f ms %11.1f ms %9.1f ms  %s / %s%n", p.what(), p.firstPaintMs(), p.frameMedianMs(),
                         p.frameP90Ms(), p.loadBefore(), p.loadAfter());
             }
+            for (imvec.bench.ExploreBench.Page p : r.pages()) System.out.println(p.what() + ": page milestones (ms since navigation) " + p.marks());
             if (!r.pages().isEmpty()) System.out.println("renderer: " + r.pages().get(0).renderer());
             return 0;
         }

@@ -27,10 +27,22 @@ public final class ThumbnailAtlas {
     /** Largest page side: WebGL implementations take 4096² textures everywhere. */
     static final int MAX_SIDE = 4096;
 
-    /** The atlas's geometry, as the page reads it. */
-    public record Layout(int n, int tile, int tilesPerRow, int pages) {
+    /** Bumped when the page format changes, so older cached atlases are made again. */
+    static final int FORMAT = 2;
+
+    /**
+     * The atlas's geometry, as the page reads it. Every page is {@code tilesPerRow} tiles wide; all
+     * but the last are as tall, the last only as tall as its rows (less to decode and upload).
+     */
+    public record Layout(int n, int tile, int tilesPerRow, int pages, int format) {
         public int perPage() {
             return tilesPerRow * tilesPerRow;
+        }
+
+        /** Tile rows on page {@code p}. */
+        public int rows(int p) {
+            int left = n - p * perPage();
+            return Math.min(tilesPerRow, (left + tilesPerRow - 1) / tilesPerRow);
         }
     }
 
@@ -56,11 +68,11 @@ public final class ThumbnailAtlas {
         try {
             if (Files.isRegularFile(meta)) {
                 Layout l = json.readValue(meta.toFile(), Layout.class);
-                if (l.n() == run.n() && l.tile() == tile) return new ThumbnailAtlas(dir, l);
+                if (l.n() == run.n() && l.tile() == tile && l.format() == FORMAT) return new ThumbnailAtlas(dir, l);
             }
             int tpr = tilesPerRow(run.n(), tile);
             int perPage = tpr * tpr;
-            Layout l = new Layout(run.n(), tile, tpr, (run.n() + perPage - 1) / perPage);
+            Layout l = new Layout(run.n(), tile, tpr, (run.n() + perPage - 1) / perPage, FORMAT);
             make(run, dir, l, progress);
             AtomicFiles.writeString(meta, json.writeValueAsString(l));
             return new ThumbnailAtlas(dir, l);
@@ -82,8 +94,7 @@ public final class ThumbnailAtlas {
         Files.createDirectories(dir);
         AtomicInteger done = new AtomicInteger();
         for (int p = 0; p < l.pages(); p++) {
-            int side = l.tilesPerRow() * l.tile();
-            BufferedImage page = new BufferedImage(side, side, BufferedImage.TYPE_INT_ARGB);
+            BufferedImage page = new BufferedImage(l.tilesPerRow() * l.tile(), l.rows(p) * l.tile(), BufferedImage.TYPE_INT_ARGB);
             int first = p * l.perPage();
             int last = Math.min(run.n(), first + l.perPage());
             IntStream.range(first, last).parallel().forEach(r -> {

@@ -19,7 +19,11 @@ function fail(e) { console.error(e); state.error = String(e.message || e); messa
 
 async function main() {
   status('loading…');
+  const marks = state.marks = {};
+  const mark = (k) => { marks[k] = Math.round(performance.now()); };
+  mark('script');
   S.run = await api.getJson('/api/run');
+  mark('run');
   S.n = state.n = S.run.n;
   $('runname').textContent = `${S.run.run} · ${S.run.layer} · ${S.n.toLocaleString()} images`;
   $('nn-layer').textContent = 'in ' + S.run.layer;
@@ -28,19 +32,22 @@ async function main() {
   if (synthetic > 0) return benchSynthetic(synthetic);
   const [attrs, labels] = await Promise.all([api.getJson('/api/attributes'), api.getJson('/api/labels')]);
   S.attrs = attrs; S.labels = labels;
+  mark('attributes');
   fillColourModes();
   colours = new Float32Array(S.n * 3);
   flags = new Float32Array(S.n).fill(1);
   view = new MapView($('map'));
   const points = api.query.get('view') === 'points';
+  const layoutLoad = api.getLayout('pca2').then((l) => { mark('layout'); return l; });
   const textures = points ? null : await loadAtlas(S.run.atlas);
+  mark('atlas');
   if (points) $('view').value = 'points';
   view.setData({ n: S.n, atlas: S.run.atlas, textures, colours, flags });
   view.setStyle({ size: defaultSize(S.n), thumbs: !points });
   $('size').value = view.size;
   recolour();
-  const first = await api.getLayout('pca2');
-  applyLayout('pca2', first);
+  mark('colours');
+  applyLayout('pca2', await layoutLoad);
   view.renderNow(); view.finish();
   state.firstPaintMs = Math.round(performance.now());
   state.drawn = S.n; state.ready = true;
@@ -52,12 +59,17 @@ async function main() {
 
 function defaultSize(n) { return Math.max(1.5, Math.min(24, Math.round(600 / Math.sqrt(n) * 10) / 10)); }
 
+/** Atlas pages decoded off the main thread (ImageBitmap), top row first: the shader does not flip. */
 function loadAtlas(a) {
-  const loader = new THREE.TextureLoader();
-  const one = (p) => new Promise((res, rej) => loader.load(api.url('/api/atlas/' + p), (t) => {
-    t.generateMipmaps = false; t.minFilter = THREE.LinearFilter; t.magFilter = THREE.LinearFilter;
-    t.colorSpace = THREE.NoColorSpace; res(t);
-  }, undefined, () => rej(new Error('atlas page ' + p + ' did not load'))));
+  const one = async (p) => {
+    const r = await fetch(api.url('/api/atlas/' + p));
+    if (!r.ok) throw new Error('atlas page ' + p + ' did not load');
+    const bitmap = await createImageBitmap(await r.blob(), { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+    const t = new THREE.Texture(bitmap);
+    t.flipY = false; t.generateMipmaps = false; t.minFilter = THREE.LinearFilter; t.magFilter = THREE.LinearFilter;
+    t.colorSpace = THREE.NoColorSpace; t.needsUpdate = true;
+    return t;
+  };
   return Promise.all(Array.from({ length: a.pages }, (_, p) => one(p)));
 }
 
@@ -382,7 +394,7 @@ async function benchZoom() {
   }
   const sorted = [...times].sort((a, b) => a - b);
   const result = { n: S.n, mode: view.thumbs && view.hasTextures ? 'thumbnails' : 'points', firstPaintMs: state.firstPaintMs,
-    frameMedianMs: sorted[Math.floor(sorted.length / 2)], frameP90Ms: sorted[Math.floor(sorted.length * 0.9)], frames: times,
+    marks: state.marks, frameMedianMs: sorted[Math.floor(sorted.length / 2)], frameP90Ms: sorted[Math.floor(sorted.length * 0.9)], frames: times,
     renderer: rendererName(), width: view.width, height: view.height };
   state.bench = result;
   await api.post('/api/bench', result);

@@ -4,32 +4,34 @@ import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 
 const VERTEX = `
 attribute float tile; attribute vec3 tint; attribute float flag;
-uniform float size; uniform float zoom; uniform float persp; uniform float tpr;
-varying vec3 vTint; varying float vFlag; varying vec2 vCell;
+uniform float size; uniform float zoom; uniform float persp; uniform float tpr; uniform float tpc;
+varying vec3 vTint; varying float vFlag; varying vec2 vCell; varying float vThumb;
 void main() {
   vec4 mv = modelViewMatrix * vec4(position, 1.0);
   gl_Position = projectionMatrix * mv;
   float s = persp > 0.5 ? size * 3.0 / max(0.05, -mv.z) : size * zoom;
   if (flag > 1.5) s = max(s * 1.3, 6.0);
   gl_PointSize = clamp(s, 1.0, 256.0);
+  // Below 5 px a thumbnail is unreadable: draw the colour only and skip the texture fetches.
+  vThumb = s >= 5.0 ? 1.0 : 0.0;
   if (flag < 0.5) gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
   vTint = tint; vFlag = flag;
   vCell = vec2(mod(tile, tpr), floor(tile / tpr));
 }`;
 
 const FRAGMENT = `
-uniform sampler2D atlas; uniform float thumbs; uniform float tpr;
-varying vec3 vTint; varying float vFlag; varying vec2 vCell;
+uniform sampler2D atlas; uniform float thumbs; uniform float tpr; uniform float tpc;
+varying vec3 vTint; varying float vFlag; varying vec2 vCell; varying float vThumb;
 void main() {
   vec2 p = gl_PointCoord;
-  if (thumbs > 0.5) {
+  if (thumbs > 0.5 && vThumb > 0.5) {
     float b = vFlag > 1.5 ? 0.14 : 0.07;
     if (p.x < b || p.x > 1.0 - b || p.y < b || p.y > 1.0 - b) {
       gl_FragColor = vec4(vFlag > 2.5 ? vec3(1.0) : vTint, 1.0);
       return;
     }
     vec2 q = (p - b) / (1.0 - 2.0 * b);
-    vec4 t = texture2D(atlas, vec2((vCell.x + q.x) / tpr, 1.0 - (vCell.y + q.y) / tpr));
+    vec4 t = texture2D(atlas, vec2((vCell.x + q.x) / tpr, (vCell.y + q.y) / tpc));
     gl_FragColor = vec4(mix(vec3(0.08), t.rgb, t.a), 1.0);
   } else {
     float d = length(p - 0.5);
@@ -93,6 +95,7 @@ export class MapView {
         uniforms: {
           size: { value: this.size }, zoom: { value: 1 }, persp: { value: 0 },
           tpr: { value: atlas ? atlas.tilesPerRow : 1 }, thumbs: { value: 0 },
+          tpc: { value: atlas ? Math.ceil((b - a) / atlas.tilesPerRow) : 1 },
           atlas: { value: textures ? textures[p] : null },
         },
       });

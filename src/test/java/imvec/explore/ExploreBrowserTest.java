@@ -169,6 +169,21 @@ class ExploreBrowserTest {
         assertThat(Files.size(shot)).isGreaterThan(10_000);
     }
 
+    @Test
+    @Order(5)
+    void theThreeDimensionalTsneMapLoadsAndRotates() {
+        js("const s = document.getElementById('layout'); s.value = 'tsne3'; s.dispatchEvent(new Event('change'))");
+        new WebDriverWait(driver, Duration.ofSeconds(120)).until(d -> "tsne3".equals(js("return window.imvecState.layout")));
+        driver.findElement(By.id("tool-pan")).click();
+        Map<?, ?> before = (Map<?, ?>) js("return window.imvecApi.screen()");
+        WebElement canvas = driver.findElement(By.id("map"));
+        new Actions(driver).moveToElement(canvas, 10, 10).clickAndHold().moveByOffset(120, 40).release().perform();
+        Map<?, ?> after = (Map<?, ?>) js("return window.imvecApi.screen()");
+        // Dragging in 3-D rotates the view: the points move on screen.
+        assertThat(after.get("x")).isNotEqualTo(before.get("x"));
+        assertThat(((Number) js("return window.imvecState.drawn")).intValue()).isEqualTo(run.n());
+    }
+
     private static double num(List<?> l, int i) {
         return ((Number) l.get(i)).doubleValue();
     }

@@ -161,6 +161,7 @@ class ExploreServerTest {
         }
         BufferedImage page = ImageIO.read(new ByteArrayInputStream(get("/api/atlas/0").body()));
         assertThat(page.getWidth()).isEqualTo(8 * 32);
+        assertThat(page.getHeight()).isEqualTo(8 * 32);
         // Tile 40 (red/000.png) is mostly red; tile 0 (blue/000.png) mostly blue.
         int red = page.getRGB(40 % 8 * 32 + 16, 40 / 8 * 32 + 16), blue = page.getRGB(16, 16);
         assertThat((red >> 16) & 0xFF).isGreaterThan(red & 0xFF);
