@@ -70,6 +70,8 @@ public final class ThumbnailAtlas {
                 Layout l = json.readValue(meta.toFile(), Layout.class);
                 if (l.n() == run.n() && l.tile() == tile && l.format() == FORMAT) return new ThumbnailAtlas(dir, l);
             }
+            // Open the data set first: a missing one is an error, not an atlas of blank tiles.
+            run.data();
             int tpr = tilesPerRow(run.n(), tile);
             int perPage = tpr * tpr;
             Layout l = new Layout(run.n(), tile, tpr, (run.n() + perPage - 1) / perPage, FORMAT);

@@ -48,6 +48,7 @@ async function main() {
   recolour();
   mark('colours');
   applyLayout('pca2', await layoutLoad);
+  if (Number(api.query.get('zoom')) > 0) view.zoomBy(Number(api.query.get('zoom')));
   view.renderNow(); view.finish();
   state.firstPaintMs = Math.round(performance.now());
   state.drawn = S.n; state.ready = true;

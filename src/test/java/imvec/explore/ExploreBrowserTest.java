@@ -184,6 +184,31 @@ class ExploreBrowserTest {
         assertThat(((Number) js("return window.imvecState.drawn")).intValue()).isEqualTo(run.n());
     }
 
+    @Test
+    @Order(6)
+    void theWheelZoomsTheTwoDimensionalMap() {
+        js("const s = document.getElementById('layout'); s.value = 'pca2'; s.dispatchEvent(new Event('change'))");
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> "pca2".equals(js("return window.imvecState.layout")));
+        double before = spread();
+        js("""
+                const c = document.getElementById('map'); const r = c.getBoundingClientRect();
+                for (let i = 0; i < 5; i++) c.dispatchEvent(new WheelEvent('wheel', {deltaY: -200, deltaMode: 0,
+                  clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, cancelable: true}));""");
+        assertThat(spread()).isGreaterThan(before * 1.5);
+    }
+
+    /** The spread of the rows on screen: grows when the map zooms in. */
+    private static double spread() {
+        Map<?, ?> s = (Map<?, ?>) js("return window.imvecApi.screen()");
+        List<?> xs = (List<?>) s.get("x");
+        double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
+        for (int i = 0; i < xs.size(); i++) {
+            lo = Math.min(lo, num(xs, i));
+            hi = Math.max(hi, num(xs, i));
+        }
+        return hi - lo;
+    }
+
     private static double num(List<?> l, int i) {
         return ((Number) l.get(i)).doubleValue();
     }
