@@ -41,8 +41,8 @@ public final class Pca {
         this.normalizeRows = b.normalizeRows;
         this.solver = b.solver;
         this.seed = b.seed;
-        this.threads = b.threads;
-        this.inputName = b.inputName;
+        this.threads = b.threads();
+        this.inputName = b.inputName();
         this.denseLimit = b.denseLimit;
     }
 
@@ -94,13 +94,11 @@ public final class Pca {
         }
     }
 
-    public static final class Builder {
+    public static final class Builder extends MatrixOptions<Builder> {
         private int components = 2;
         private boolean normalizeRows = false;
         private Solver solver = Solver.AUTO;
         private long seed = 42;
-        private int threads = 0;
-        private String inputName = "the feature matrix";
         private int denseLimit = DENSE_LIMIT;
 
         private Builder() {
@@ -130,18 +128,6 @@ public final class Pca {
             return this;
         }
 
-        /** Worker threads; 0 (default) uses all cores. */
-        public Builder optThreads(int threads) {
-            this.threads = threads;
-            return this;
-        }
-
-        /** What to call the input in error messages, e.g. a layer file name. */
-        public Builder optInputName(String name) {
-            this.inputName = name;
-            return this;
-        }
-
         /** Lowers {@link #DENSE_LIMIT} so tests can reach the matrix-free path on small data. */
         Builder optDenseLimit(int limit) {
             this.denseLimit = limit;
@@ -155,9 +141,8 @@ public final class Pca {
 
     /** Fits on N × D rows. */
     public Result fit(float[][] x) {
-        int d = Inputs.checkMatrix(x, inputName, "PCA");
+        int d = MatrixOptions.checkRows(x, 2, inputName, "PCA");
         int n = x.length;
-        if (n < 2) throw new UserError("PCA needs at least 2 rows; " + inputName + " has 1.");
         int most = Math.min(n, d);
         if (components > most) {
             throw new UserError("PCA cannot find " + components + " components in " + inputName + ": it has "

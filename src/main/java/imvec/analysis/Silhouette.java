@@ -64,8 +64,8 @@ public final class Silhouette {
     private Silhouette(Builder b) {
         this.metric = b.metric;
         this.classNames = b.classNames;
-        this.threads = b.threads;
-        this.inputName = b.inputName;
+        this.threads = b.threads();
+        this.inputName = b.inputName();
         this.block = b.block;
         this.symmetricBudget = b.symmetricBudget;
         this.progress = b.progress;
@@ -122,11 +122,9 @@ public final class Silhouette {
         }
     }
 
-    public static final class Builder {
+    public static final class Builder extends MatrixOptions<Builder> {
         private Metric metric = Metric.EUCLIDEAN;
         private List<String> classNames;
-        private int threads = 0;
-        private String inputName = "the feature matrix";
         private int block = BLOCK;
         private long symmetricBudget = Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 4);
         private DoubleConsumer progress = done -> { };
@@ -153,18 +151,6 @@ public final class Silhouette {
         /** Names indexed by label value, for messages and {@link Result#classNames()}. */
         public Builder optClassNames(List<String> names) {
             this.classNames = List.copyOf(names);
-            return this;
-        }
-
-        /** Worker threads; 0 (default) uses all cores. */
-        public Builder optThreads(int threads) {
-            this.threads = threads;
-            return this;
-        }
-
-        /** What to call the input in error messages, e.g. a layer file name. */
-        public Builder optInputName(String name) {
-            this.inputName = name;
             return this;
         }
 

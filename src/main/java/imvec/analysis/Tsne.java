@@ -89,8 +89,8 @@ public final class Tsne {
         this.init = b.init;
         this.pcaDims = b.pcaDims;
         this.exactLimit = b.exactLimit;
-        this.threads = b.threads;
-        this.inputName = b.inputName;
+        this.threads = b.threads();
+        this.inputName = b.inputName();
         this.callback = b.callback;
     }
 
@@ -98,7 +98,7 @@ public final class Tsne {
         return new Builder();
     }
 
-    public static final class Builder {
+    public static final class Builder extends MatrixOptions<Builder> {
         private int dims = 2;
         private double perplexity = 30;
         private int iterations = 1000;
@@ -110,8 +110,6 @@ public final class Tsne {
         private Init init = Init.PCA;
         private int pcaDims = 0;
         private int exactLimit = EXACT_LIMIT;
-        private int threads = 0;
-        private String inputName = "the feature matrix";
         private Callback callback = (done, total, kl) -> {
         };
 
@@ -184,17 +182,6 @@ public final class Tsne {
             return this;
         }
 
-        /** Worker threads; 0 (default) uses all cores. */
-        public Builder optThreads(int threads) {
-            this.threads = threads;
-            return this;
-        }
-
-        public Builder optInputName(String name) {
-            this.inputName = name;
-            return this;
-        }
-
         public Builder optCallback(Callback callback) {
             this.callback = callback;
             return this;
@@ -218,9 +205,8 @@ public final class Tsne {
 
     /** Embeds N × D rows. */
     public Result fit(float[][] x) {
-        int d = Inputs.checkMatrix(x, inputName, "t-SNE");
+        int d = MatrixOptions.checkRows(x, 4, inputName, "t-SNE");
         int n = x.length;
-        if (n < 4) throw new UserError("t-SNE needs at least 4 rows; " + inputName + " has " + n + ".");
         if (perplexity >= n) {
             throw new UserError(String.format(Locale.ROOT, "t-SNE perplexity (%s) must be less than the number of rows "
                     + "of %s (%d); use a smaller --perplexity.", trim(perplexity), inputName, n));

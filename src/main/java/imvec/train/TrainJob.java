@@ -13,6 +13,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code imvec train} as a library call: pick the architecture that fits the images, normalise
@@ -44,10 +46,12 @@ public final class TrainJob {
 
     /** The test split matching a training spec, or null when there is no obvious one. */
     public static String defaultTestSpec(String trainSpec) {
-        // A subset of the training split ("fashion-mnist:train[:500]") is tested on the whole test split.
-        trainSpec = trainSpec.replaceFirst("\\[(:|spread )\\d+]$", "");
-        if (trainSpec.endsWith(":train")) return trainSpec.substring(0, trainSpec.length() - ":train".length()) + ":test";
-        if (trainSpec.matches("cifar(10|100)-binary:[^:#]+")) return trainSpec + ":test";
+        // A sample of the training split ("fashion-mnist:train[spread 500]") is tested on the same-sized sample of the test split.
+        Matcher subset = Pattern.compile("(.*)(\\[(?::|spread )\\d+])").matcher(trainSpec);
+        String base = subset.matches() ? subset.group(1) : trainSpec;
+        String suffix = subset.matches() ? subset.group(2) : "";
+        if (base.endsWith(":train")) return base.substring(0, base.length() - ":train".length()) + ":test" + suffix;
+        if (base.matches("cifar(10|100)-binary:[^:#]+")) return base + ":test" + suffix;
         return null;
     }
 
