@@ -42,6 +42,8 @@ class ReadmeCommandsTest {
         SKIPPED.put("./imvec im2vec     --data cifar100-binary:DIR", "CIFAR-100 is not on this machine and downloading it needs the network (ClassVecCommandsTest runs --superclass on a file in the official format)");
         SKIPPED.put("./imvec bench tsne", "t-SNE of 10,000 rows beside scikit-learn: minutes");
         SKIPPED.put("./imvec bench silhouette", "silhouette of 70,000 × 784 beside scikit-learn: minutes");
+        SKIPPED.put("./imvec explore", "serves the explorer until Ctrl-C (ExploreServerTest and ExploreBrowserTest run it on a real run)");
+        SKIPPED.put("./imvec bench explore", "drives headless Chromium over 70,000 thumbnails and 1M points: minutes");
         SKIPPED.put("./imvec bench im2vec", "Im2Vec epochs on all 50,000 CIFAR-10 images beside DJL: minutes");
     }
 
