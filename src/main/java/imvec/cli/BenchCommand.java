@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Measure speed on this machine.",
         subcommands = {BenchCommand.Extract.class, BenchCommand.Train.class, BenchCommand.Tsne.class,
-                BenchCommand.Semantics.class, BenchCommand.SilhouetteBench.class, BenchCommand.Im2VecBench.class})
+                BenchCommand.Semantics.class, BenchCommand.SilhouetteBench.class, BenchCommand.Im2VecBench.class,
+                BenchCommand.ExploreBench.class})
 final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -325,6 +326,53 @@ final class BenchCommand implements Callable<Integer> {
             for (double e : s.epochSeconds()) epochs.append(String.format(Locale.ROOT, " %.2f", e));
             System.out.printf(Locale.ROOT, "  %-40s %9.1f images/s after warm-up; epoch seconds:%s; load before: %s%n",
                     s.engine(), s.imagesPerSecond(), epochs, s.loadBefore());
+        }
+    }
+
+    @Command(name = "explore", description = "The explorer's map in headless Chromium: first full paint and median frame time while zooming, with thumbnails of the images and with synthetic points.")
+    static final class ExploreBench implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--data", split = "\\+", defaultValue = "fashion-mnist:train+fashion-mnist:test",
+                description = "Dataset specs joined by + (default ${DEFAULT-VALUE}).")
+        List<String> data;
+
+        @Option(names = "--images", defaultValue = "70000", description = "Images on the map (default ${DEFAULT-VALUE}).")
+        int images;
+
+        @Option(names = "--synthetic", split = ",", defaultValue = "250000,1000000",
+                description = "Synthetic point counts to draw as points, comma-separated; 0 for none (default ${DEFAULT-VALUE}).")
+        List<Integer> synthetic;
+
+        @Option(names = "--frames", defaultValue = "60", description = "Zoom frames to time (default ${DEFAULT-VALUE}).")
+        int frames;
+
+        @Option(names = "--chromium", defaultValue = "/usr/bin/chromium", description = "The browser (default ${DEFAULT-VALUE}).")
+        java.nio.file.Path chromium;
+
+        @Option(names = "--out", defaultValue = "target/bench-explore", description = "Where the run and its caches go (default ${DEFAULT-VALUE}).")
+        java.nio.file.Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            List<Integer> sizes = synthetic.stream().filter(s -> s > 0).toList();
+            imvec.bench.ExploreBench.Result r = imvec.bench.ExploreBench.run(data, images, out, chromium, sizes, frames,
+                    s -> { if (!common.json) System.err.println("imvec: " + s); });
+            if (common.json) {
+                common.printJson(r);
+                return 0;
+            }
+            System.out.printf(Locale.ROOT, "%s: %d images, %d cores; run written in %.1f s, thumbnail atlas %.1f s, PCA %.1f s%n",
+                    String.join(" + ", r.data()), r.n(), r.cores(), r.buildRunSeconds(), r.atlasSeconds(), r.pcaSeconds());
+            System.out.printf("%-28s %12s %14s %12s  %s%n", "page", "first paint", "median frame", "p90 frame", "load before / after");
+            for (imvec.bench.ExploreBench.Page p : r.pages()) {
+                System.out.printf(Locale.ROOT, "%-28s %10.0f ms %11.1f ms %9.1f ms  %s / %s%n", p.what(), p.firstPaintMs(), p.frameMedianMs(),
+                        p.frameP90Ms(), p.loadBefore(), p.loadAfter());
+            }
+            for (imvec.bench.ExploreBench.Page p : r.pages()) System.out.println(p.what() + ": page milestones (ms since navigation) " + p.marks());
+            if (!r.pages().isEmpty()) System.out.println("renderer: " + r.pages().get(0).renderer());
+            return 0;
         }
     }
 }

@@ -39,6 +39,7 @@ final class DemoCommand implements Callable<Integer> {
             m.put("test_accuracy", r.testAccuracy());
             m.put("layers", r.layers());
             m.put("seconds", r.seconds());
+            m.put("explore", exploreCommand(r));
             common.printJson(m);
             return 0;
         }
@@ -46,7 +47,13 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf("%-28s %6s %11s%n", "layer", "dims", "silhouette");
         for (Demo.LayerRow l : r.layers()) System.out.printf(Locale.ROOT, "%-28s %6d %11.4f%n", l.layer(), l.dims(), l.silhouette());
         System.out.println("Report: " + r.report().toAbsolutePath());
+        System.out.println("Explore the images: " + exploreCommand(r));
         return 0;
+    }
+
+    /** The command that opens the demo's run in the explorer (the demo starts no server itself). */
+    static String exploreCommand(Demo.Result r) {
+        return "./imvec explore --run " + r.run().toAbsolutePath();
     }
 
     /** One progress bar per stage, with the stage named above it. */

@@ -22,6 +22,7 @@ import java.io.PrintWriter;
                 CompareCommand.class, SpatialCommand.class,
                 SemanticsCommand.class, WordsCommand.class, SemanticsPlotCommand.class,
                 SceneCommand.class,
+                ExploreCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {

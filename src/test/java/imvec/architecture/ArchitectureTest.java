@@ -38,7 +38,7 @@ class ArchitectureTest {
                 .layer("analyses").definedBy("imvec.analysis..", "imvec.classvec..")
                 .layer("engines").definedBy("imvec.onnx..", "imvec.train..")
                 .layer("pipeline").definedBy("imvec.extract..", "imvec.finetune..", "imvec.zoo..", "imvec.spatial..")
-                .layer("presentation").definedBy("imvec.report..", "imvec.bench..", "imvec.demo..")
+                .layer("presentation").definedBy("imvec.report..", "imvec.bench..", "imvec.demo..", "imvec.explore..")
                 .layer("entry").definedBy("imvec.cli..")
                 .whereLayer("base").mayNotAccessAnyLayer()
                 .whereLayer("formats").mayOnlyAccessLayers("base")

@@ -42,6 +42,8 @@ class ReadmeCommandsTest {
         SKIPPED.put("./imvec im2vec     --data cifar100-binary:DIR", "CIFAR-100 is not on this machine and downloading it needs the network (ClassVecCommandsTest runs --superclass on a file in the official format)");
         SKIPPED.put("./imvec bench tsne", "t-SNE of 10,000 rows beside scikit-learn: minutes");
         SKIPPED.put("./imvec bench silhouette", "silhouette of 70,000 × 784 beside scikit-learn: minutes");
+        SKIPPED.put("./imvec explore", "serves the explorer until Ctrl-C (ExploreServerTest and ExploreBrowserTest run it on a real run)");
+        SKIPPED.put("./imvec bench explore", "drives headless Chromium over 70,000 thumbnails and 1M points: minutes");
         SKIPPED.put("./imvec bench im2vec", "Im2Vec epochs on all 50,000 CIFAR-10 images beside DJL: minutes");
     }
 
@@ -89,7 +91,7 @@ class ReadmeCommandsTest {
      * Runs one command, or skips it (recording its --out, so that commands reading that output
      * skip too) when it is listed, needs data that is absent, or reads a skipped command's output.
      */
-    private static void run(Command c, Path shared, List<String> skippedOutputs) {
+    private static void run(Command c, Path shared, List<String> skippedOutputs) throws IOException {
         String reason = SKIPPED.entrySet().stream().filter(e -> c.text().startsWith(e.getKey())).map(Map.Entry::getValue)
                 .findFirst().orElse(null);
         if (reason == null && shared == null && c.text().contains("../shared/")) reason = "../shared is absent";
@@ -106,6 +108,7 @@ class ReadmeCommandsTest {
             Assumptions.abort("skipped: " + reason);
         }
         String[] args = small(c.args(), shared).toArray(String[]::new);
+        writeQueryFor(args);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream oldOut = System.out;
@@ -202,12 +205,27 @@ class ReadmeCommandsTest {
             if (shared != null) a = a.replaceAll("(^|[=:,])\\.\\./shared/", "$1" + Matcher.quoteReplacement(shared + "/"));
             a = a.replaceAll("(^|[=:,])(runs|models)/", "$1" + Matcher.quoteReplacement(work + "/") + "$2/");
             if (a.equals("X.npy") || a.equals("y.npy")) a = work.resolve(a).toString();
-            if ((previous.equals("--data") || previous.equals("--test")) && !a.endsWith("]")) a = a + "[spread " + SPREAD + "]";
-            if (previous.matches("--(images|train-images|test-images)")) a = String.valueOf(Math.min(Integer.parseInt(a), MOST_IMAGES));
+            if ((previous.equals("--data") || previous.equals("--test")) && !a.endsWith("]") && !a.startsWith("multilabel:")) {
+                a = a + "[spread " + SPREAD + "]";
+            }
+            if (previous.matches("--(images|train-images|test-images|scenes)")) a = String.valueOf(Math.min(Integer.parseInt(a), MOST_IMAGES));
+            if (a.equals("query.json")) a = work.resolve(a).toString();
             out.add(a);
             previous = arg;
         }
         return out;
+    }
+
+    /**
+     * The user's painted query of the README's map search: its first scored label on the right
+     * half of the image and not on the left, written before the command that reads it.
+     */
+    private static void writeQueryFor(String[] args) throws IOException {
+        List<String> a = List.of(args);
+        int query = a.indexOf("--query"), scores = a.indexOf("--scores");
+        if (query < 0 || scores < 0) return;
+        String label = Files.readAllLines(Path.of(a.get(scores + 1)).resolve("labels.txt")).get(0).strip();
+        Files.writeString(Path.of(a.get(query + 1)), "{\"" + label + "\": [[-1, 1], [-1, 1]]}\n");
     }
 
     /** The "your own rows" of the README: three separated blobs of 20 rows in 5 dimensions. */

@@ -1,0 +1,12 @@
+/**
+ * {@code imvec explore}: a local web explorer over one run. {@link imvec.explore.ExploreRun} holds the
+ * run's rows, labels, predictions and its reopened data set; {@link imvec.explore.Layouts} computes and
+ * caches PCA and t-SNE maps; {@link imvec.explore.ThumbnailAtlas} caches thumbnails as atlas pages;
+ * {@link imvec.explore.LabelJournal} is the append-only labels file; {@link imvec.explore.ExploreServer}
+ * serves it all over Javalin with the safety rules (token, Host check, images by row, never by path).
+ * Extension points for the spatial model: {@link imvec.explore.WordScorer} (a word ranks the run) and
+ * {@link imvec.explore.LocalisationMaps} (where a word sits in one image). The front end lives in
+ * {@code src/main/resources/imvec/explore} as plain ES modules; three.js and d3 come from WebJars.
+ * Presentation layer: may use everything below it, never {@code imvec.cli}.
+ */
+package imvec.explore;

@@ -1,0 +1,438 @@
+// imvec explore: the page. State lives in `S`; window.imvecState mirrors what tests and benchmarks read.
+import * as THREE from 'three';
+import { MapView } from './map.js';
+import * as api from './api.js';
+
+const $ = (id) => document.getElementById(id);
+const S = {
+  run: null, attrs: null, labels: null, n: 0, layout: null, dims: 2,
+  colour: 'label', hidden: new Set(), selection: new Set(), focus: -1, hovered: -1,
+  search: null, tool: 'pan', items: new Map(),
+};
+const state = window.imvecState = { ready: false, n: 0, drawn: 0, layout: null, firstPaintMs: null, hovered: -1,
+  selection: 0, search: null, labelCounts: {}, error: null };
+let view, colours, flags;
+
+function status(text) { $('status').textContent = text || ''; }
+function message(text, error) { const m = $('msg'); m.textContent = text || ''; m.className = error ? 'err' : 'muted'; }
+function fail(e) { console.error(e); state.error = String(e.message || e); message(state.error, true); status(''); }
+
+async function main() {
+  status('loading…');
+  const marks = state.marks = {};
+  const mark = (k) => { marks[k] = Math.round(performance.now()); };
+  mark('script');
+  S.run = await api.getJson('/api/run');
+  mark('run');
+  S.n = state.n = S.run.n;
+  $('runname').textContent = `${S.run.run} · ${S.run.layer} · ${S.n.toLocaleString()} images`;
+  $('nn-layer').textContent = 'in ' + S.run.layer;
+  $('search').title = S.run.search;
+  const synthetic = Number(api.query.get('synthetic') || 0);
+  if (synthetic > 0) return benchSynthetic(synthetic);
+  const [attrs, labels] = await Promise.all([api.getJson('/api/attributes'), api.getJson('/api/labels')]);
+  S.attrs = attrs; S.labels = labels;
+  mark('attributes');
+  fillColourModes();
+  colours = new Float32Array(S.n * 3);
+  flags = new Float32Array(S.n).fill(1);
+  view = new MapView($('map'));
+  const points = api.query.get('view') === 'points';
+  const layoutLoad = api.getLayout('pca2').then((l) => { mark('layout'); return l; });
+  const textures = points ? null : await loadAtlas(S.run.atlas);
+  mark('atlas');
+  if (points) $('view').value = 'points';
+  view.setData({ n: S.n, atlas: S.run.atlas, textures, colours, flags });
+  view.setStyle({ size: defaultSize(S.n), thumbs: !points });
+  $('size').value = view.size;
+  recolour();
+  mark('colours');
+  applyLayout('pca2', await layoutLoad);
+  if (Number(api.query.get('zoom')) > 0) view.zoomBy(Number(api.query.get('zoom')));
+  view.renderNow(); view.finish();
+  state.firstPaintMs = Math.round(performance.now());
+  state.drawn = S.n; state.ready = true;
+  status('');
+  showLabels();
+  wire();
+  if (api.query.get('bench') === 'zoom') benchZoom();
+}
+
+function defaultSize(n) { return Math.max(1.5, Math.min(24, Math.round(600 / Math.sqrt(n) * 10) / 10)); }
+
+/** Atlas pages decoded off the main thread (ImageBitmap), top row first: the shader does not flip. */
+function loadAtlas(a) {
+  const one = async (p) => {
+    const r = await fetch(api.url('/api/atlas/' + p));
+    if (!r.ok) throw new Error('atlas page ' + p + ' did not load');
+    const bitmap = await createImageBitmap(await r.blob(), { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+    const t = new THREE.Texture(bitmap);
+    t.flipY = false; t.generateMipmaps = false; t.minFilter = THREE.LinearFilter; t.magFilter = THREE.LinearFilter;
+    t.colorSpace = THREE.NoColorSpace; t.needsUpdate = true;
+    return t;
+  };
+  return Promise.all(Array.from({ length: a.pages }, (_, p) => one(p)));
+}
+
+function applyLayout(kind, l) {
+  S.layout = state.layout = kind; S.dims = l.dims;
+  view.setLayout(l.coords, l.dims);
+  $('layout').value = kind;
+  $('tool-pan').textContent = l.dims === 3 ? '⟳ rotate' : '✥ move';
+}
+
+async function switchLayout(kind) {
+  let l = await api.getLayout(kind);
+  while (l.status === 'computing') {
+    status(`computing ${kind.startsWith('tsne') ? 't-SNE' : 'PCA'}… ${Math.round(100 * l.progress)}%`);
+    await new Promise((r) => setTimeout(r, 1500));
+    if ($('layout').value !== kind) return;
+    l = await api.getLayout(kind);
+  }
+  status('');
+  applyLayout(kind, l);
+}
+
+// ---- colour and legend ----
+const CATEGORICAL = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac',
+  '#17becf', '#bcbd22', '#8c564b', '#e377c2', '#7f7f7f', '#1f77b4', '#aec7e8', '#ffbb78', '#98df8a', '#ff9896'];
+function palette(k) {
+  if (k <= CATEGORICAL.length) return CATEGORICAL.slice(0, k);
+  return Array.from({ length: k }, (_, i) => d3.interpolateRainbow(i / k));
+}
+
+function fillColourModes() {
+  const modes = [['label', 'class label']];
+  if (S.attrs.predicted) modes.push(['predicted', 'predicted class'], ['correct', 'correct / wrong'], ['confidence', 'confidence']);
+  modes.push(['user', 'my labels'], ['score', 'search score']);
+  $('colour').innerHTML = modes.map(([v, t]) => `<option value="${v}">${t}</option>`).join('');
+  $('colour').value = S.colour;
+}
+
+/** Categories of the current colour mode: {names, code(row) → index or -1 (grey)} or a continuous value. */
+function colouring() {
+  const A = S.attrs, C = A.classes;
+  switch (S.colour) {
+    case 'label': return { names: C, code: (i) => A.label[i] };
+    case 'predicted': return { names: [...C, 'not a class here'], code: (i) => (A.predicted[i] >= 0 ? A.predicted[i] : C.length) };
+    case 'correct': return { names: ['correct', 'wrong'], colours: ['#59a14f', '#e15759'], code: (i) => (A.predicted[i] === A.label[i] ? 0 : 1) };
+    case 'user': return { names: [...S.labels.names, 'unlabelled'], code: (i) => (S.labels.codes[i] >= 0 ? S.labels.codes[i] : S.labels.names.length),
+      colours: [...palette(S.labels.names.length), '#555a66'] };
+    case 'confidence': return { value: (i) => A.confidence[i], title: 'top-1 probability' };
+    case 'score': return S.search ? { value: (i) => S.search.scores[i], title: `“${S.search.word}”` } : { value: () => 0, title: 'search a word first' };
+  }
+}
+
+function recolour() {
+  const c = colouring();
+  if (c.value) {
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < S.n; i++) { const v = c.value(i); lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    const span = hi > lo ? hi - lo : 1;
+    for (let i = 0; i < S.n; i++) setColour(i, d3.rgb(d3.interpolateViridis((c.value(i) - lo) / span)));
+    legendRamp(c.title, lo, hi);
+  } else {
+    const cols = (c.colours || palette(c.names.length)).map((x) => d3.rgb(x));
+    const counts = new Array(c.names.length).fill(0);
+    for (let i = 0; i < S.n; i++) { const k = c.code(i); counts[k]++; setColour(i, cols[k]); }
+    legendItems(c.names, cols, counts);
+  }
+  reflag();
+}
+
+function setColour(i, rgb) { colours[i * 3] = rgb.r / 255; colours[i * 3 + 1] = rgb.g / 255; colours[i * 3 + 2] = rgb.b / 255; }
+
+function legendItems(names, cols, counts) {
+  const box = $('legend');
+  box.innerHTML = '';
+  names.forEach((name, k) => {
+    if (!counts[k]) return;
+    const d = document.createElement('div');
+    d.className = 'item' + (S.hidden.has(k) ? ' off' : '');
+    d.innerHTML = `<span class="sw" style="background:${cols[k]}"></span><span></span><span class="count">${counts[k].toLocaleString()}</span>`;
+    d.children[1].textContent = name;
+    d.onclick = (e) => {
+      if (e.shiftKey || e.altKey) { // show only this one
+        S.hidden = new Set(names.map((_, j) => j).filter((j) => j !== k));
+      } else if (S.hidden.has(k)) S.hidden.delete(k); else S.hidden.add(k);
+      recolour();
+    };
+    box.appendChild(d);
+  });
+}
+
+function legendRamp(title, lo, hi) {
+  const stops = d3.range(0, 1.01, 0.1).map((t) => d3.interpolateViridis(t)).join(',');
+  $('legend').innerHTML = `<div></div><div class="ramp" style="background:linear-gradient(90deg,${stops})"></div>
+    <div class="row" style="justify-content:space-between"><span>${lo.toFixed(3)}</span><span>${hi.toFixed(3)}</span></div>`;
+  $('legend').firstChild.textContent = title;
+}
+
+function reflag() {
+  const c = colouring();
+  let drawn = 0;
+  for (let i = 0; i < S.n; i++) {
+    const hidden = !c.value && S.hidden.has(c.code(i));
+    flags[i] = hidden ? 0 : i === S.focus || i === S.hovered ? 3 : S.selection.has(i) ? 2 : 1;
+    if (!hidden) drawn++;
+  }
+  state.drawn = drawn;
+  state.selection = S.selection.size;
+  $('selcount').textContent = S.selection.size.toLocaleString();
+  view.attributesChanged();
+}
+
+// ---- hover, click, selection ----
+function wire() {
+  const canvas = $('map'), overlay = d3.select('#overlay');
+  $('layout').onchange = () => switchLayout($('layout').value).catch(fail);
+  $('colour').onchange = () => { S.colour = $('colour').value; S.hidden.clear(); recolour(); };
+  $('view').onchange = () => {
+    const thumbs = $('view').value === 'thumbs';
+    if (thumbs && !view.hasTextures) { location.search = location.search.replace(/&?view=points/, ''); return; }
+    view.setStyle({ thumbs });
+  };
+  $('size').oninput = () => view.setStyle({ size: Number($('size').value) });
+  for (const t of ['pan', 'box', 'lasso']) $('tool-' + t).onclick = () => setTool(t);
+  $('searchform').onsubmit = (e) => { e.preventDefault(); search($('search').value).catch(fail); };
+  $('labelform').onsubmit = (e) => { e.preventDefault(); label($('labelname').value.trim()).catch(fail); };
+  $('clearlabel').onclick = () => label('').catch(fail);
+  $('undo').onclick = () => api.post('/api/labels/undo').then((c) => { message(`undid: ${c.label || 'unlabel'} on ${c.images} images`); return refreshLabels(); }).catch(fail);
+  $('clearsel').onclick = () => { S.selection.clear(); reflag(); };
+  $('export-paths').onclick = () => exportSelection('paths').catch(fail);
+  $('export-folder').onclick = () => exportSelection('folder').catch(fail);
+  $('detail-close').onclick = () => { $('detail-sec').hidden = true; S.focus = -1; reflag(); };
+  window.addEventListener('focus', () => refreshLabels().catch(fail));
+  window.addEventListener('keydown', (e) => {
+    if (e.target.tagName === 'INPUT') return;
+    if (e.key === 'Escape') { S.selection.clear(); reflag(); }
+    if ((e.ctrlKey || e.metaKey) && e.key === 'z') $('undo').click();
+  });
+
+  let drag = null, down = null, pending = null;
+  canvas.addEventListener('pointerdown', (e) => {
+    down = { x: e.offsetX, y: e.offsetY };
+    const tool = e.shiftKey ? 'box' : e.altKey ? 'lasso' : S.tool;
+    if (tool === 'pan' || e.button !== 0) return;
+    view.setInteractive(false);
+    drag = { tool, add: e.ctrlKey || e.metaKey, pts: [[e.offsetX, e.offsetY]] };
+    canvas.setPointerCapture(e.pointerId);
+  });
+  canvas.addEventListener('pointermove', (e) => {
+    if (drag) {
+      if (drag.tool === 'box') drag.pts = [drag.pts[0], [e.offsetX, e.offsetY]];
+      else drag.pts.push([e.offsetX, e.offsetY]);
+      drawShape(overlay, drag);
+      return;
+    }
+    if (e.buttons) { hideTip(); return; }
+    pending = [e.offsetX, e.offsetY];
+    requestAnimationFrame(() => { if (pending) { hover(pending[0], pending[1]); pending = null; } });
+  });
+  canvas.addEventListener('pointerleave', () => { pending = null; hideTip(); });
+  canvas.addEventListener('pointerup', (e) => {
+    if (drag) {
+      const poly = polygonOf(drag);
+      const rows = poly.length >= 3 ? view.inside(poly) : [];
+      if (!drag.add) S.selection.clear();
+      for (const r of rows) S.selection.add(r);
+      drag = null; overlay.selectAll('*').remove(); view.setInteractive(true);
+      reflag();
+      message(`${rows.length.toLocaleString()} images selected`);
+      return;
+    }
+    if (down && Math.hypot(e.offsetX - down.x, e.offsetY - down.y) < 4) {
+      const r = view.pick(e.offsetX, e.offsetY);
+      if (r >= 0) openDetail(r).catch(fail);
+    }
+  });
+}
+
+function setTool(t) {
+  S.tool = t;
+  for (const x of ['pan', 'box', 'lasso']) $('tool-' + x).classList.toggle('on', x === t);
+  $('map').style.cursor = t === 'pan' ? 'grab' : 'crosshair';
+}
+
+function polygonOf(drag) {
+  if (drag.tool !== 'box') return drag.pts;
+  const [[x0, y0], [x1, y1]] = drag.pts.length > 1 ? drag.pts : [drag.pts[0], drag.pts[0]];
+  return [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
+}
+
+function drawShape(overlay, drag) {
+  overlay.selectAll('*').remove();
+  overlay.append('path').attr('d', 'M' + polygonOf(drag).map((p) => p.join(',')).join('L') + 'Z');
+}
+
+async function item(row) {
+  if (!S.items.has(row)) S.items.set(row, api.getJson('/api/item/' + row));
+  return S.items.get(row);
+}
+
+function hover(x, y) {
+  const r = view.pick(x, y);
+  if (r === S.hovered) { if (r >= 0) placeTip(x, y); return; }
+  S.hovered = state.hovered = r;
+  reflag();
+  if (r < 0) { hideTip(); return; }
+  const tip = $('tip');
+  tip.hidden = false;
+  tip.innerHTML = `<img alt=""><div class="id"></div><div class="lbl"></div><table class="top"></table>`;
+  tip.querySelector('img').src = api.imageUrl(r);
+  tip.dataset.row = r;
+  placeTip(x, y);
+  item(r).then((it) => {
+    if (Number(tip.dataset.row) !== r) return;
+    tip.querySelector('.id').textContent = `#${r} · ${it.id}`;
+    tip.querySelector('.lbl').textContent = `label: ${it.label}` + (it.user_label ? ` · mine: ${it.user_label}` : '');
+    tip.querySelector('.top').innerHTML = topRows(it.topk);
+  }).catch(fail);
+}
+
+function topRows(top) {
+  return top.map((t) => `<tr><td>${escapeHtml(t.class)}</td><td class="p">${(100 * t.p).toFixed(1)}%</td><td style="width:50px"><div class="bar" style="width:${Math.round(100 * t.p)}%"></div></td></tr>`).join('');
+}
+
+function escapeHtml(s) { return String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`); }
+
+function placeTip(x, y) {
+  const tip = $('tip'), W = $('mapwrap').clientWidth, H = $('mapwrap').clientHeight;
+  tip.style.left = Math.min(x + 16, W - 250) + 'px';
+  tip.style.top = Math.min(y + 16, H - 260) + 'px';
+}
+function hideTip() { $('tip').hidden = true; if (S.hovered >= 0) { S.hovered = state.hovered = -1; reflag(); } }
+
+async function openDetail(row) {
+  S.focus = row; reflag();
+  const it = await item(row);
+  $('detail-sec').hidden = false;
+  $('detail-id').textContent = `#${row} · ${it.id}`;
+  $('detail').innerHTML = `<img alt=""><p>label: <b></b><span class="mine"></span></p><table>${topRows(it.topk)}</table>`;
+  $('detail').querySelector('img').src = api.imageUrl(row);
+  $('detail').querySelector('b').textContent = it.label;
+  $('detail').querySelector('.mine').textContent = it.user_label ? ` · my label: ${it.user_label}` : '';
+  const nn = await api.getJson('/api/neighbours/' + row, { k: 24 });
+  grid($('neighbours'), nn.rows, nn.cosines.map((c) => c.toFixed(3)));
+  $('detail-sec').scrollIntoView({ block: 'nearest' });
+}
+
+function grid(box, rows, captions) {
+  box.innerHTML = '';
+  rows.forEach((r, j) => {
+    const f = document.createElement('figure');
+    f.innerHTML = '<img alt="" loading="lazy"><figcaption></figcaption>';
+    f.querySelector('img').src = api.imageUrl(r);
+    f.querySelector('figcaption').textContent = captions ? captions[j] : '#' + r;
+    f.title = '#' + r;
+    f.onclick = () => openDetail(r).catch(fail);
+    box.appendChild(f);
+  });
+}
+
+// ---- search ----
+async function search(word) {
+  word = word.trim();
+  if (!word) return;
+  status('searching…');
+  const r = await api.getJson('/api/search', { word, top: 48 });
+  S.search = r;
+  state.search = { word: r.word, top: r.top.slice(0, 10), matched: r.matched };
+  $('results-sec').hidden = false;
+  $('results-what').textContent = `“${r.word}” → ${r.matched.join(', ')} (${r.method})`;
+  grid($('results'), r.top, r.top.map((i) => r.scores[i].toFixed(3)));
+  S.colour = 'score'; $('colour').value = 'score'; S.hidden.clear();
+  S.focus = r.top[0];
+  recolour();
+  status('');
+}
+
+// ---- labels ----
+async function refreshLabels() {
+  S.labels = await api.getJson('/api/labels');
+  showLabels();
+  if (S.colour === 'user') recolour();
+}
+
+function showLabels() {
+  const L = S.labels;
+  state.labelCounts = L.counts;
+  $('labelsfile').textContent = L.file;
+  $('labelnames').innerHTML = L.names.map((n) => `<option value="${escapeHtml(n)}">`).join('');
+  $('labelcounts').innerHTML = L.names.length
+    ? L.names.map((n) => `<tr><td>${escapeHtml(n)}</td><td class="n">${L.counts[n].toLocaleString()}</td></tr>`).join('')
+    : '<tr><td class="muted">no labels yet: select images with box or lasso, type a name, press enter</td></tr>';
+}
+
+async function label(name) {
+  if (!S.selection.size) throw new Error('select images first (box or lasso)');
+  if (name === '' && !confirm(`Remove the labels of ${S.selection.size} images?`)) return;
+  const c = await api.post('/api/labels', { label: name, rows: [...S.selection] });
+  message(name ? `labelled ${c.images} images “${name}”` : `unlabelled ${c.images} images`);
+  for (const r of S.selection) S.items.delete(r);
+  await refreshLabels();
+}
+
+async function exportSelection(format) {
+  if (!S.selection.size) throw new Error('select images first (box or lasso)');
+  const name = $('exportname').value.trim() || ('selection-' + new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-'));
+  const r = await api.post('/api/export', { name, format, rows: [...S.selection] });
+  if (format === 'paths' && navigator.clipboard) navigator.clipboard.writeText(r.paths.join('\n')).catch(() => {});
+  message(`${r.images} images → ${r.file || r.folder}`);
+}
+
+// ---- benchmarks (imvec bench explore) ----
+async function benchZoom() {
+  const frames = Number(api.query.get('frames') || 60);
+  const times = [];
+  const f = 1.06;
+  for (let i = 0; i < frames; i++) {
+    view.zoomBy(i < frames / 2 ? f : 1 / f);
+    const t0 = performance.now();
+    view.renderNow(); view.finish();
+    times.push(performance.now() - t0);
+    await new Promise((r) => requestAnimationFrame(r));
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  const result = { n: S.n, mode: view.thumbs && view.hasTextures ? 'thumbnails' : 'points', firstPaintMs: state.firstPaintMs,
+    marks: state.marks, frameMedianMs: sorted[Math.floor(sorted.length / 2)], frameP90Ms: sorted[Math.floor(sorted.length * 0.9)], frames: times,
+    renderer: rendererName(), width: view.width, height: view.height };
+  state.bench = result;
+  await api.post('/api/bench', result);
+}
+
+function rendererName() {
+  const gl = view.gl, ext = gl.getExtension('WEBGL_debug_renderer_info');
+  return ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER);
+}
+
+/** N synthetic points (clusters of Gaussians), points only, to find where the renderer's limit lies. */
+async function benchSynthetic(n) {
+  S.n = state.n = n;
+  colours = new Float32Array(n * 3); flags = new Float32Array(n).fill(1);
+  view = new MapView($('map'));
+  view.setData({ n, atlas: null, textures: null, colours, flags });
+  view.setStyle({ size: 1.5, thumbs: false });
+  const coords = new Float32Array(n * 2);
+  const rand = d3.randomNormal.source(d3.randomLcg(42));
+  const g = rand(0, 0.08);
+  for (let i = 0; i < n; i++) {
+    const k = i % 10, a = (k / 10) * 2 * Math.PI;
+    coords[i * 2] = 0.6 * Math.cos(a) + g(); coords[i * 2 + 1] = 0.6 * Math.sin(a) + g();
+    const c = d3.rgb(CATEGORICAL[k]); setColour(i, c);
+  }
+  view.setLayout(coords, 2);
+  view.renderNow(); view.finish();
+  state.firstPaintMs = Math.round(performance.now());
+  state.drawn = n; state.ready = true;
+  status(`${n.toLocaleString()} synthetic points`);
+  if (api.query.get('bench') === 'zoom') await benchZoom();
+}
+
+// For tests and benchmarks: where rows are on screen.
+window.imvecApi = {
+  screen() { const { sx, sy } = view.screen(); return { x: Array.from(sx), y: Array.from(sy) }; },
+  screenOf(row) { const { sx, sy } = view.screen(); return [sx[row], sy[row]]; },
+};
+
+main().catch(fail);

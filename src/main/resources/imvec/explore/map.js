@@ -1,0 +1,266 @@
+// The WebGL map: every image as a point or a thumbnail from the atlas, one THREE.Points per atlas page.
+import * as THREE from 'three';
+import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
+
+const VERTEX = `
+attribute float tile; attribute vec3 tint; attribute float flag;
+uniform float size; uniform float zoom; uniform float persp; uniform float tpr; uniform float tpc;
+varying vec3 vTint; varying float vFlag; varying vec2 vCell; varying float vThumb;
+void main() {
+  vec4 mv = modelViewMatrix * vec4(position, 1.0);
+  gl_Position = projectionMatrix * mv;
+  float s = persp > 0.5 ? size * 3.0 / max(0.05, -mv.z) : size * zoom;
+  if (flag > 1.5) s = max(s * 1.3, 6.0);
+  gl_PointSize = clamp(s, 1.0, 256.0);
+  // Below 5 px a thumbnail is unreadable: draw the colour only and skip the texture fetches.
+  vThumb = s >= 5.0 ? 1.0 : 0.0;
+  if (flag < 0.5) gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
+  vTint = tint; vFlag = flag;
+  vCell = vec2(mod(tile, tpr), floor(tile / tpr));
+}`;
+
+const FRAGMENT = `
+uniform sampler2D atlas; uniform float thumbs; uniform float tpr; uniform float tpc;
+varying vec3 vTint; varying float vFlag; varying vec2 vCell; varying float vThumb;
+void main() {
+  vec2 p = gl_PointCoord;
+  if (thumbs > 0.5 && vThumb > 0.5) {
+    float b = vFlag > 1.5 ? 0.14 : 0.07;
+    if (p.x < b || p.x > 1.0 - b || p.y < b || p.y > 1.0 - b) {
+      gl_FragColor = vec4(vFlag > 2.5 ? vec3(1.0) : vTint, 1.0);
+      return;
+    }
+    vec2 q = (p - b) / (1.0 - 2.0 * b);
+    vec4 t = texture2D(atlas, vec2((vCell.x + q.x) / tpr, (vCell.y + q.y) / tpc));
+    gl_FragColor = vec4(mix(vec3(0.08), t.rgb, t.a), 1.0);
+  } else {
+    float d = length(p - 0.5);
+    if (d > 0.5) discard;
+    vec3 c = vFlag > 2.5 ? vec3(1.0) : (vFlag > 1.5 ? mix(vTint, vec3(1.0), 0.45) : vTint);
+    gl_FragColor = vec4(c, 1.0);
+  }
+}`;
+
+export class MapView {
+  constructor(canvas) {
+    this.canvas = canvas;
+    this.renderer = new THREE.WebGLRenderer({ canvas, antialias: false, preserveDrawingBuffer: true });
+    this.renderer.setPixelRatio(1);
+    this.renderer.setClearColor(0x111318, 1);
+    this.scene = new THREE.Scene();
+    this.objects = [];
+    this.version = 0;
+    this.dirty = true;
+    this.size = 8;
+    this.thumbs = true;
+    this.frameListeners = [];
+    this.resize();
+    new ResizeObserver(() => this.resize()).observe(canvas.parentElement);
+    const loop = () => {
+      if (this.dirty) this.renderNow();
+      requestAnimationFrame(loop);
+    };
+    requestAnimationFrame(loop);
+  }
+
+  get gl() { return this.renderer.getContext(); }
+
+  resize() {
+    const w = this.canvas.parentElement.clientWidth, h = this.canvas.parentElement.clientHeight;
+    this.width = w; this.height = h;
+    this.renderer.setSize(w, h, false);
+    if (this.camera) this.fitCamera();
+    this.dirty = true;
+  }
+
+  /** Rows, atlas pages (textures) and per-row attributes. colours: Float32Array n*3, flags: Float32Array n. */
+  setData({ n, atlas, textures, colours, flags }) {
+    for (const o of this.objects) { this.scene.remove(o); o.geometry.dispose(); o.material.dispose(); }
+    this.objects = [];
+    this.n = n; this.colours = colours; this.flags = flags;
+    this.positions = new Float32Array(n * 3);
+    const perPage = atlas ? atlas.tilesPerRow * atlas.tilesPerRow : n;
+    const pages = atlas ? atlas.pages : 1;
+    for (let p = 0; p < pages; p++) {
+      const a = p * perPage, b = Math.min(n, a + perPage);
+      const g = new THREE.BufferGeometry();
+      const tile = new Float32Array(b - a);
+      for (let i = 0; i < tile.length; i++) tile[i] = i;
+      g.setAttribute('position', new THREE.BufferAttribute(this.positions.subarray(a * 3, b * 3), 3));
+      g.setAttribute('tile', new THREE.BufferAttribute(tile, 1));
+      g.setAttribute('tint', new THREE.BufferAttribute(colours.subarray(a * 3, b * 3), 3));
+      g.setAttribute('flag', new THREE.BufferAttribute(flags.subarray(a, b), 1));
+      const m = new THREE.ShaderMaterial({
+        vertexShader: VERTEX, fragmentShader: FRAGMENT, depthTest: false, depthWrite: false,
+        uniforms: {
+          size: { value: this.size }, zoom: { value: 1 }, persp: { value: 0 },
+          tpr: { value: atlas ? atlas.tilesPerRow : 1 }, thumbs: { value: 0 },
+          tpc: { value: atlas ? Math.ceil((b - a) / atlas.tilesPerRow) : 1 },
+          atlas: { value: textures ? textures[p] : null },
+        },
+      });
+      const o = new THREE.Points(g, m);
+      o.frustumCulled = false;
+      this.objects.push(o);
+      this.scene.add(o);
+    }
+    this.hasTextures = !!textures;
+    this.dirty = true;
+  }
+
+  /** coords: Float32Array n*dims in [-1, 1]. */
+  setLayout(coords, dims) {
+    const pos = this.positions;
+    for (let i = 0; i < this.n; i++) {
+      pos[i * 3] = coords[i * dims];
+      pos[i * 3 + 1] = coords[i * dims + 1];
+      pos[i * 3 + 2] = dims > 2 ? coords[i * dims + 2] : 0;
+    }
+    for (const o of this.objects) o.geometry.attributes.position.needsUpdate = true;
+    if (this.dims !== dims) this.makeCamera(dims);
+    this.dims = dims;
+    this.changed();
+  }
+
+  makeCamera(dims) {
+    if (this.controls) this.controls.dispose();
+    const aspect = this.width / Math.max(1, this.height);
+    if (dims === 2) {
+      this.camera = new THREE.OrthographicCamera(-aspect * 1.15, aspect * 1.15, 1.15, -1.15, -10, 10);
+      this.camera.position.set(0, 0, 5);
+    } else {
+      this.camera = new THREE.PerspectiveCamera(50, aspect, 0.01, 100);
+      this.camera.position.set(0, 0, 3.2);
+    }
+    const c = new OrbitControls(this.camera, this.canvas);
+    c.enableDamping = false;
+    c.zoomToCursor = true;
+    c.screenSpacePanning = true;
+    if (dims === 2) {
+      c.enableRotate = false;
+      c.mouseButtons = { LEFT: THREE.MOUSE.PAN, MIDDLE: THREE.MOUSE.DOLLY, RIGHT: THREE.MOUSE.PAN };
+      c.touches = { ONE: THREE.TOUCH.PAN, TWO: THREE.TOUCH.DOLLY_PAN };
+      c.minZoom = 0.3; c.maxZoom = 400;
+    } else {
+      c.mouseButtons = { LEFT: THREE.MOUSE.ROTATE, MIDDLE: THREE.MOUSE.DOLLY, RIGHT: THREE.MOUSE.PAN };
+      c.minDistance = 0.05; c.maxDistance = 20;
+    }
+    c.addEventListener('change', () => this.changed());
+    this.controls = c;
+    this.fitCamera();
+  }
+
+  fitCamera() {
+    const aspect = this.width / Math.max(1, this.height);
+    if (this.camera.isOrthographicCamera) {
+      this.camera.left = -aspect * 1.15; this.camera.right = aspect * 1.15;
+    } else {
+      this.camera.aspect = aspect;
+    }
+    this.camera.updateProjectionMatrix();
+    this.changed();
+  }
+
+  setInteractive(on) { if (this.controls) this.controls.enabled = on; }
+
+  changed() { this.version++; this.dirty = true; }
+  attributesChanged(which = ['tint', 'flag']) {
+    for (const o of this.objects) for (const w of which) o.geometry.attributes[w].needsUpdate = true;
+    this.dirty = true;
+  }
+
+  setStyle({ size, thumbs }) {
+    if (size !== undefined) this.size = size;
+    if (thumbs !== undefined) this.thumbs = thumbs;
+    this.dirty = true;
+  }
+
+  /** Current point size in CSS pixels (2-D), for picking. */
+  pointPixels() {
+    return this.camera && this.camera.isOrthographicCamera ? Math.min(256, this.size * this.camera.zoom) : this.size * 2;
+  }
+
+  renderNow() {
+    if (!this.camera) return;
+    const zoom = this.camera.isOrthographicCamera ? this.camera.zoom : 1;
+    for (const o of this.objects) {
+      const u = o.material.uniforms;
+      u.size.value = this.size; u.zoom.value = zoom;
+      u.persp.value = this.camera.isPerspectiveCamera ? 1 : 0;
+      u.thumbs.value = this.thumbs && this.hasTextures ? 1 : 0;
+    }
+    const t0 = performance.now();
+    this.renderer.render(this.scene, this.camera);
+    this.dirty = false;
+    for (const f of this.frameListeners) f(t0);
+  }
+
+  /** Blocks until the GPU has finished the frame: reads one pixel back. */
+  finish() {
+    const px = new Uint8Array(4);
+    const gl = this.gl;
+    gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
+  }
+
+  /** Screen coordinates of every row, recomputed only when the camera moved. */
+  screen() {
+    if (this.screenVersion === this.version && this.sx) return { sx: this.sx, sy: this.sy, front: this.front };
+    const n = this.n, pos = this.positions;
+    if (!this.sx || this.sx.length !== n) { this.sx = new Float32Array(n); this.sy = new Float32Array(n); this.front = new Uint8Array(n); }
+    this.camera.updateMatrixWorld();
+    const m = new THREE.Matrix4().multiplyMatrices(this.camera.projectionMatrix, this.camera.matrixWorldInverse).elements;
+    const W = this.width, H = this.height;
+    for (let i = 0; i < n; i++) {
+      const x = pos[i * 3], y = pos[i * 3 + 1], z = pos[i * 3 + 2];
+      const w = m[3] * x + m[7] * y + m[11] * z + m[15];
+      const cx = (m[0] * x + m[4] * y + m[8] * z + m[12]) / w;
+      const cy = (m[1] * x + m[5] * y + m[9] * z + m[13]) / w;
+      this.sx[i] = (cx * 0.5 + 0.5) * W;
+      this.sy[i] = (0.5 - cy * 0.5) * H;
+      this.front[i] = w > 0 ? 1 : 0;
+    }
+    this.screenVersion = this.version;
+    return { sx: this.sx, sy: this.sy, front: this.front };
+  }
+
+  /** The visible row under (x, y) in canvas pixels, or -1. */
+  pick(x, y) {
+    const { sx, sy, front } = this.screen();
+    const r = Math.max(5, this.pointPixels() / 2 + 1);
+    let best = -1, bestD = r * r;
+    for (let i = 0; i < this.n; i++) {
+      if (this.flags[i] < 0.5 || !front[i]) continue;
+      const dx = sx[i] - x, dy = sy[i] - y;
+      if (Math.abs(dx) > r || Math.abs(dy) > r) continue;
+      const d = dx * dx + dy * dy;
+      if (d <= bestD) { bestD = d; best = i; }
+    }
+    return best;
+  }
+
+  /** Visible rows whose centre lies inside the polygon [[x, y], ...]. */
+  inside(polygon) {
+    const { sx, sy, front } = this.screen();
+    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    for (const [x, y] of polygon) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
+    const rows = [];
+    for (let i = 0; i < this.n; i++) {
+      if (this.flags[i] < 0.5 || !front[i]) continue;
+      const x = sx[i], y = sy[i];
+      if (x < x0 || x > x1 || y < y0 || y > y1) continue;
+      if (d3.polygonContains(polygon, [x, y])) rows.push(i);
+    }
+    return rows;
+  }
+
+  /** Zooms (2-D) or dollies (3-D) by a factor about the centre, for the zoom benchmark. */
+  zoomBy(f) {
+    if (this.camera.isOrthographicCamera) {
+      this.camera.zoom = Math.min(400, Math.max(0.3, this.camera.zoom * f));
+      this.camera.updateProjectionMatrix();
+    } else {
+      this.camera.position.multiplyScalar(1 / f);
+    }
+    this.changed();
+  }
+}
