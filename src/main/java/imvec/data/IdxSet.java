@@ -49,6 +49,10 @@ public final class IdxSet implements ImageSet {
         if (count == 0) {
             throw new UserError(images + " holds no images");
         }
+        if (imageFile.dims()[1] == 0 || imageFile.dims()[2] == 0) {
+            throw new UserError(images + " holds images of " + imageFile.dims()[1] + "x" + imageFile.dims()[2]
+                    + " pixels; an image needs at least one");
+        }
         int maxLabel = maxLabel(labelFile.data());
         List<String> names = classes != null ? classes : digitNames(maxLabel);
         if (maxLabel >= names.size()) {

@@ -18,6 +18,9 @@ import java.util.List;
  * including palette, alpha and CMYK, becomes RGB.
  */
 public final class Images {
+    /** Far above any photo a classifier sees, far below what would exhaust the heap. */
+    static final long MAX_PIXELS = 1L << 26;
+
     static {
         ImageIO.setUseCache(false);
         // TwelveMonkeys registers its JPEG reader (CMYK, broken ICC profiles) through the service loader.
@@ -107,6 +110,12 @@ public final class Images {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
+                // The size comes from the file's header: a forged one must not make us allocate gigabytes.
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > MAX_PIXELS) {
+                    throw new IOException("its header claims " + reader.getWidth(0) + "x" + reader.getHeight(0)
+                            + " pixels, more than the " + (MAX_PIXELS >> 20) + " megapixels imvec decodes");
+                }
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
                 return reader.read(0, reader.getDefaultReadParam());
             } finally {

@@ -143,15 +143,23 @@ public final class Npy {
                 headerLen = ByteBuffer.wrap(new byte[]{pre.get(8), pre.get(9), more.get(0), more.get(1)})
                         .order(ByteOrder.LITTLE_ENDIAN).getInt();
             }
+            // Sizes come from the file's own header: check them against the file before allocating.
+            if (headerLen < 0 || headerLen > ch.size() - ch.position()) {
+                throw new UserError(file + " has a malformed .npy header: it announces " + Integer.toUnsignedString(headerLen)
+                        + " header bytes, more than the file holds.");
+            }
             ByteBuffer hb = ByteBuffer.allocate(headerLen);
             readFully(ch, hb, file);
             String dict = new String(hb.array(), StandardCharsets.ISO_8859_1);
             String descr = find(DESCR, dict, file);
             if (find(ORDER, dict, file).equals("True")) throw new UserError(file + " is in Fortran order; save it with C order.");
-            long[] shape = parseShape(find(SHAPE, dict, file));
+            long[] shape = parseShape(find(SHAPE, dict, file), file);
             long count = 1;
-            for (long s : shape) count *= s;
-            if (count > Integer.MAX_VALUE) throw new UserError(file + " has " + count + " values, more than one array can hold.");
+            for (long s : shape) {
+                if (s < 0) throw new UserError(file + " has a malformed .npy header: negative size " + s + " in its shape.");
+                count = s == 0 ? 0 : count > Integer.MAX_VALUE / s ? Long.MAX_VALUE : count * s;
+            }
+            if (count > Integer.MAX_VALUE - 8) throw new UserError(file + " has more values than one array can hold.");
             return readData(ch, file, descr, shape, (int) count);
         } catch (IOException e) {
             throw new UserError("Cannot read " + file + ": " + e.getMessage(), e);
@@ -193,7 +201,13 @@ public final class Npy {
             case "f8", "i8" -> 8;
             default -> throw new UserError(file + " holds dtype " + descr + "; imvec reads float32, float64, int32 and int64.");
         };
-        ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(n, width)).order(order);
+        long bytes = (long) n * width;
+        if (bytes > ch.size() - ch.position()) {
+            throw new UserError(file + " is truncated: its header announces " + n + " values, but only "
+                    + (ch.size() - ch.position()) + " bytes follow.");
+        }
+        if (bytes > Integer.MAX_VALUE - 8) throw new UserError(file + " holds more than 2 GiB of values, more than imvec reads at once.");
+        ByteBuffer b = ByteBuffer.allocate((int) bytes).order(order);
         readFully(ch, b, file);
         b.flip();
         switch (kind) {
@@ -214,7 +228,11 @@ public final class Npy {
             }
             default -> {
                 int[] v = new int[n];
-                for (int i = 0; i < n; i++) v[i] = Math.toIntExact(b.getLong());
+                for (int i = 0; i < n; i++) {
+                    long x = b.getLong();
+                    if (x != (int) x) throw new UserError(file + " holds int64 value " + x + " at " + i + ", outside the int32 range imvec reads.");
+                    v[i] = (int) x;
+                }
                 return new Array(shape, null, v);
             }
         }
@@ -232,9 +250,13 @@ public final class Npy {
         return m.group(1);
     }
 
-    private static long[] parseShape(String s) {
-        return Arrays.stream(s.split(",")).map(String::trim).filter(t -> !t.isEmpty())
-                .mapToLong(t -> Long.parseLong(t.replace("L", ""))).toArray();
+    private static long[] parseShape(String s, Path file) {
+        try {
+            return Arrays.stream(s.split(",")).map(String::trim).filter(t -> !t.isEmpty())
+                    .mapToLong(t -> Long.parseLong(t.replace("L", ""))).toArray();
+        } catch (NumberFormatException e) {
+            throw new UserError(file + " has a malformed .npy header: its shape (" + s + ") is not a list of whole numbers.", e);
+        }
     }
 
     /** Reads an N × D float matrix (a 1-d array gives N × 1). */

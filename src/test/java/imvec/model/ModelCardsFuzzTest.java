@@ -6,7 +6,7 @@ import imvec.util.UserError;
 
 /** Model cards on arbitrary bytes: a card (whose preprocessing builds) or a {@link UserError}, nothing else. */
 class ModelCardsFuzzTest {
-    @FuzzTest(maxDuration = "2m")
+    @FuzzTest(maxDuration = "90s")
     void card(byte[] bytes) {
         try {
             ModelCard c = ModelCards.read(FuzzFiles.write("model.onnx.json", bytes));

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 /** ONNX graph reading on arbitrary bytes: a graph or a {@link UserError}, nothing else. */
 class OnnxGraphFuzzTest {
-    @FuzzTest(maxDuration = "2m")
+    @FuzzTest(maxDuration = "90s")
     void parse(byte[] bytes) {
         try {
             OnnxGraph g = OnnxGraph.parse(Path.of("fuzz.onnx"), bytes);

@@ -6,7 +6,7 @@ import imvec.util.UserError;
 
 /** {@link Npy#read} on arbitrary bytes: an array or a {@link UserError}, nothing else (see DataReadersFuzzTest). */
 class NpyFuzzTest {
-    @FuzzTest(maxDuration = "2m")
+    @FuzzTest(maxDuration = "90s")
     void npy(byte[] bytes) {
         try {
             Npy.Array a = Npy.read(FuzzFiles.write("x.npy", bytes));

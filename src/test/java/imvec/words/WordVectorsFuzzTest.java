@@ -6,33 +6,33 @@ import imvec.util.UserError;
 
 /** Every word-vector format on arbitrary bytes: vectors or a {@link UserError}, nothing else. */
 class WordVectorsFuzzTest {
-    @FuzzTest(maxDuration = "2m")
+    @FuzzTest(maxDuration = "90s")
     void gloveText(byte[] bytes) {
         read(bytes, "vectors.txt", "glove");
     }
 
-    @FuzzTest(maxDuration = "2m")
+    @FuzzTest(maxDuration = "90s")
     void word2vecText(byte[] bytes) {
         read(bytes, "vectors.txt", "word2vec-text");
     }
 
-    @FuzzTest(maxDuration = "2m")
+    @FuzzTest(maxDuration = "90s")
     void word2vecBinary(byte[] bytes) {
         read(bytes, "vectors.bin", "word2vec-binary");
     }
 
-    @FuzzTest(maxDuration = "2m")
+    @FuzzTest(maxDuration = "90s")
     void fastTextVec(byte[] bytes) {
         read(bytes, "vectors.vec", "fasttext-vec");
     }
 
-    @FuzzTest(maxDuration = "2m")
+    @FuzzTest(maxDuration = "90s")
     void winkJson(byte[] bytes) {
         read(bytes, "vectors.json", "wink-json");
     }
 
     /** Detection from name and first bytes, then reading, as `imvec words` does. */
-    @FuzzTest(maxDuration = "2m")
+    @FuzzTest(maxDuration = "90s")
     void detected(byte[] bytes) {
         read(bytes, "vectors.txt", null);
     }
