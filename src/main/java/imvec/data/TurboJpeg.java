@@ -137,6 +137,8 @@ public final class TurboJpeg {
         }
         try {
             if (cs != csGray && cs != csRgb && cs != csYcbcr) return null;
+            // A forged header must not make us allocate gigabytes; the JDK path refuses it in one sentence.
+            if ((long) w * h > Images.MAX_PIXELS) return null;
             int channels = cs == csGray ? 1 : 3;
             int[] f = chooseScale(w, h, minWidth, minHeight, scalingFactors);
             int sw = scaled(w, f), sh = scaled(h, f);
