@@ -51,12 +51,18 @@ final class SpatialScoreCommand implements Callable<Integer> {
         r.put("labels", s.labels().size());
         r.put("map", List.of(s.height(), s.width()));
         r.put("out", out.toString());
+        List<String> dropped = wanted.stream().filter(w -> !s.labels().contains(w)).toList();
+        r.put("dropped_labels", dropped);
         if (common.json) {
             common.printJson(r);
             return 0;
         }
         System.out.println("Scored " + s.ids().size() + " images against " + s.labels().size() + " labels ("
                 + s.height() + "×" + s.width() + " maps); wrote " + out + ".");
+        if (!dropped.isEmpty()) {
+            System.out.println("Dropped " + dropped.size() + " labels with no word vector in " + words.getFileName() + ": "
+                    + String.join(", ", dropped) + ".");
+        }
         return 0;
     }
 }

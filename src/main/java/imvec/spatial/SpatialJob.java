@@ -99,12 +99,18 @@ public final class SpatialJob {
         return new SpatialRun(r.head(), info);
     }
 
-    /** Scores every scene of {@code spec} against {@code labels} (any words, seen or unseen) into {@code out}. */
+    /**
+     * Scores every scene of {@code spec} against {@code labels} (any words, seen or unseen) into
+     * {@code out}. Labels without a word vector are dropped and listed in the scores' manifest
+     * ({@code dropped_labels}) and in {@link Scores#labels()}'s absence; none left is an error.
+     */
     public static Scores score(Path modelDir, String spec, Path words, Path namesTsv, List<String> labels, Path out,
                                LongConsumer mapsDone) throws IOException {
         SpatialRun run = SpatialRun.load(modelDir);
         Map<String, String> names = namesTsv == null ? Map.of() : ConceptNames.readNames(namesTsv);
-        LabelVectors vectors = LabelWords.require(labels, words, names);
+        LabelWords.Resolved resolved = LabelWords.resolve(labels, words, names);
+        if (resolved.vectors().names().isEmpty()) LabelWords.require(labels, words, names);
+        LabelVectors vectors = resolved.vectors();
         if (vectors.dims() != run.integer("dims")) {
             throw new UserError(words.getFileName() + " has " + vectors.dims() + "-dim vectors; the model was trained on "
                     + run.integer("dims") + "-dim ones (" + run.string("words") + ").");
@@ -123,7 +129,8 @@ public final class SpatialJob {
         m.put("unseen", run.info().get("unseen"));
         m.put("seed", run.info().get("seed"));
         m.put("scenes", scenes.size());
-        m.put("labels", labels);
+        m.put("labels", vectors.names());
+        m.put("dropped_labels", resolved.dropped());
         m.put("map_size", List.of(maps.height(), maps.width()));
         m.put("version", Version.get());
         ScoresDir.write(out, s, m);

@@ -182,12 +182,13 @@ public final class Npy {
             pre.get();
             long headerLen = major == 1 ? pre.getShort() & 0xFFFF : pre.getInt() & 0xFFFFFFFFL;
             long start = major == 1 ? 10 : 12;
+            if (headerLen > ch.size() - start) throw new UserError(file + " is not a .npy file (its header is longer than the file).");
             ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
             ch.position(start);
             readFully(ch, hb, file);
             String dict = new String(hb.array(), StandardCharsets.ISO_8859_1);
             if (find(ORDER, dict, file).equals("True")) throw new UserError(file + " is in Fortran order; save it with C order.");
-            return new Header(find(DESCR, dict, file), parseShape(find(SHAPE, dict, file)), start + headerLen);
+            return new Header(find(DESCR, dict, file), parseShape(find(SHAPE, dict, file), file), start + headerLen);
         } catch (IOException e) {
             throw new UserError("Cannot read " + file + ": " + e.getMessage(), e);
         }

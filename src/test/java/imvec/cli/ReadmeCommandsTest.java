@@ -224,7 +224,9 @@ class ReadmeCommandsTest {
         List<String> a = List.of(args);
         int query = a.indexOf("--query"), scores = a.indexOf("--scores");
         if (query < 0 || scores < 0) return;
-        String label = Files.readAllLines(Path.of(a.get(scores + 1)).resolve("labels.txt")).get(0).strip();
+        Path labels = Path.of(a.get(scores + 1)).resolve("labels.txt");
+        if (!Files.isRegularFile(labels)) return; // the command then says which scores directory is missing
+        String label = Files.readAllLines(labels).get(0).strip();
         Files.writeString(Path.of(a.get(query + 1)), "{\"" + label + "\": [[-1, 1], [-1, 1]]}\n");
     }
 
