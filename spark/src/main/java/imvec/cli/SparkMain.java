@@ -4,7 +4,7 @@ import picocli.CommandLine;
 
 /**
  * The {@code imvec} command with the imvec-spark commands added: {@code spark-extract},
- * {@code import-parquet} and {@code bench spark}. The launcher runs it for those commands, and
+ * {@code import-parquet}, {@code spark-centroids} and {@code bench spark}. The launcher runs it for those commands, and
  * it is the main class of the job jar for {@code spark-submit}.
  */
 public final class SparkMain {
@@ -20,7 +20,8 @@ public final class SparkMain {
         CommandLine cl = Main.commandLine();
         cl.addSubcommand("spark-extract", new SparkExtractCommand());
         cl.addSubcommand("import-parquet", new ImportParquetCommand());
-        // BENCH
+        cl.addSubcommand("spark-centroids", new SparkCentroidsCommand());
+        cl.getSubcommands().get("bench").addSubcommand("spark", new SparkBenchCommand());
         return Main.execute(cl, args);
     }
 }

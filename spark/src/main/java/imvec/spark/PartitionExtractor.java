@@ -8,6 +8,7 @@ import imvec.extract.TopK;
 import imvec.model.Backbone;
 import imvec.model.Tensor;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
@@ -29,6 +30,8 @@ import java.util.NoSuchElementException;
 final class PartitionExtractor implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
 
+    private final String modelSha256;
+    private final Broadcast<byte[]> modelBytes;
     private final String modelFile;
     private final String cardJson;
     private final Preprocess preprocess;
@@ -38,8 +41,10 @@ final class PartitionExtractor implements MapPartitionsFunction<Row, Row> {
     private final int batchSize;
     private final int threads;
 
-    PartitionExtractor(String modelFile, String cardJson, Preprocess preprocess, List<LayerRequest> layers, String topKLayer,
+    PartitionExtractor(String modelSha256, Broadcast<byte[]> modelBytes, String modelFile, String cardJson, Preprocess preprocess, List<LayerRequest> layers, String topKLayer,
                        int topK, int batchSize, int threads) {
+        this.modelSha256 = modelSha256;
+        this.modelBytes = modelBytes;
         this.modelFile = modelFile;
         this.cardJson = cardJson;
         this.preprocess = preprocess;
@@ -119,7 +124,7 @@ final class PartitionExtractor implements MapPartitionsFunction<Row, Row> {
         if (topK > 0 && !names.contains(topKLayer)) names.add(topKLayer);
         Map<String, Tensor> out = new java.util.HashMap<>();
         if (!names.isEmpty()) {
-            Backbone model = ExecutorModels.get(modelFile, cardJson, threads);
+            Backbone model = ExecutorModels.get(modelSha256, modelBytes, modelFile, cardJson, threads);
             out.putAll(model.forward(pixels, n, names));
         }
         out.put(LayerRequest.INPUT, new Tensor(new long[]{n, preprocess.channels(), preprocess.height(), preprocess.width()}, pixels));

@@ -16,6 +16,8 @@ import imvec.util.UserError;
 import imvec.util.Version;
 import imvec.zoo.Backbones;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.api.java.function.FilterFunction;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
@@ -30,6 +32,7 @@ import org.apache.spark.sql.types.DataTypes;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,7 +50,8 @@ import static org.apache.spark.sql.functions.col;
 /**
  * {@code imvec extract} on Apache Spark: images from any Hadoop file system path (local, HDFS,
  * S3A) through Spark's {@code binaryFile} source, labelled as a {@code folder:} spec labels them,
- * preprocessed and run through the ONNX backbone on the executors, written as Parquet under
+ * preprocessed and run through the ONNX backbone on the executors (the model file goes to them as
+ * a broadcast, see {@link ExecutorModels}), written as Parquet under
  * {@code OUT/rows} with {@code OUT/manifest.json} beside it (see {@link SparkSchema}).
  *
  * <p>The rows reach {@code OUT/rows} only through Spark's output commit protocol: task outputs
@@ -120,14 +124,18 @@ public final class SparkExtract {
             if (done != null) return new Result(out, done, done.n(), done.skipped().size(), 0, 0, 0, true);
 
             Labelled in = labelled(spark, root(data));
-            spark.sparkContext().addFile(model.toAbsolutePath().toString());
+            Broadcast<byte[]> bytes = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(Files.readAllBytes(model));
             String cardJson = b.card() == null ? null : Manifest.json().writeValueAsString(b.card());
-            PartitionExtractor job = new PartitionExtractor(model.getFileName().toString(), cardJson, preprocess,
-                    layers, outputLayer, topK, batchSize, threadsPerTask);
+            PartitionExtractor job = new PartitionExtractor(b.sha256(), bytes, model.getFileName().toString(), cardJson,
+                    preprocess, layers, outputLayer, topK, batchSize, threadsPerTask);
             Dataset<Row> rows = in.rows().mapPartitions(job, Encoders.row(SparkSchema.of(layers, topK > 0)));
             int parts = rows.rdd().getNumPartitions();
             spark.sparkContext().setJobDescription("imvec spark-extract " + data);
-            rows.write().mode(SaveMode.Overwrite).parquet(dir.rows());
+            try {
+                rows.write().mode(SaveMode.Overwrite).parquet(dir.rows());
+            } finally {
+                bytes.destroy();
+            }
 
             Dataset<Row> written = spark.read().parquet(dir.rows());
             long total = written.count();

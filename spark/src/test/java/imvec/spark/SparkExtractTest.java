@@ -1,6 +1,8 @@
 package imvec.spark;
 
+import imvec.classvec.Centroids;
 import imvec.data.FolderSet;
+import imvec.store.LabelledMatrix;
 import imvec.data.ImageSet;
 import imvec.store.Manifest;
 import imvec.util.UserError;
@@ -20,6 +22,7 @@ import java.util.List;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 /** Spark extraction in local[2] against {@code imvec extract} on the same images and model. */
 class SparkExtractTest {
@@ -47,6 +50,19 @@ class SparkExtractTest {
         ParquetImport.run(spark, tmp.resolve("spark").toString(), tmp.resolve("imported"), false);
 
         SparkFixtures.assertSameRun(tmp.resolve("extract"), tmp.resolve("imported"));
+
+        // Centroids computed in Spark equal imvec's on the imported run (plain and on L2-normalised rows).
+        for (boolean normalise : new boolean[]{false, true}) {
+            Centroids.Result local = Centroids.of(LabelledMatrix.fromRun(tmp.resolve("imported"), "conv_pw_13_relu"), normalise);
+            SparkCentroids.Result distributed = SparkCentroids.of(spark, tmp.resolve("spark").toString(), "conv_pw_13_relu", normalise);
+            assertThat(distributed.vectors().names()).isEqualTo(local.vectors().names());
+            assertThat(distributed.counts()).isEqualTo(local.counts());
+            assertThat(distributed.missing()).isEqualTo(local.missing());
+            for (int c = 0; c < local.vectors().size(); c++) {
+                float[] x = distributed.vectors().vectors()[c], y = local.vectors().vectors()[c];
+                for (int k = 0; k < y.length; k++) assertThat(x[k]).isCloseTo(y[k], within(Math.max(1e-6f, 2 * Math.ulp(y[k]))));
+            }
+        }
     }
 
     @Test
