@@ -32,7 +32,7 @@ class SparkKillRerunTest {
         Process driver = startDriver(folder, out, tmp.resolve("driver.log"));
         try {
             List<Path> committed = awaitCommittedTask(driver, out.resolve("rows"));
-            assertThat(committed).as("tasks committed before the kill (driver log: %s)", tmp.resolve("driver.log")).isNotEmpty();
+            assertThat(committed).as("tasks committed before the kill; driver %s; log:%n%s", driver.isAlive() ? "alive" : "exited " + driver.exitValue(), tail(tmp.resolve("driver.log"))).isNotEmpty();
         } finally {
             driver.destroyForcibly();
             driver.waitFor(60, TimeUnit.SECONDS);
@@ -58,11 +58,16 @@ class SparkKillRerunTest {
         }
     }
 
+    private static String tail(Path log) throws IOException {
+        String s = Files.exists(log) ? Files.readString(log) : "(none)";
+        return s.length() > 3000 ? s.substring(s.length() - 3000) : s;
+    }
+
     /** {@code imvec spark-extract} in its own JVM, one core, many small partitions. */
     private static Process startDriver(Path folder, Path out, Path log) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "imvec.cli.SparkMain", "spark-extract",
+                "-cp", launcherClasspath(), "imvec.cli.SparkMain", "spark-extract",
                 "--master", "local[1]", "--model", SparkFixtures.model().toString(),
                 "--card", Path.of("..", "cards", "mobilenet-v1-0.75-224.json").toString(),
                 "--data", "folder:" + folder, "--layers", "conv_pw_13_relu,conv_pw_1_relu@max,global_average_pooling2d_1",
@@ -70,6 +75,20 @@ class SparkKillRerunTest {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         return pb.start();
+    }
+
+    /**
+     * The classpath as ./imvec lays it out: this module, imvec, then the folders of imvec's and
+     * Spark's jars. Given the test's own classpath (the same jars as one explicit list in Maven's
+     * order) the child JVM dies of SIGSEGV inside ONNX Runtime, without an hs_err file; not
+     * understood yet, and the launcher's layout does not show it.
+     */
+    private static String launcherClasspath() {
+        String imvec = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(p -> p.matches(".*[/\\\\]imvec-[^/\\\\]*\\.jar") || p.endsWith("target" + java.io.File.separator + "classes")
+                        && !p.contains("spark" + java.io.File.separator + "target"))
+                .findFirst().orElseThrow(() -> new AssertionError("imvec is not on the test classpath"));
+        return String.join(java.io.File.pathSeparator, "target/classes", imvec, "target/lib/*", "target/spark-jars/*");
     }
 
     /**
