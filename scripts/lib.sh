@@ -75,3 +75,35 @@ ensure_build() {
   fi
   touch "$stamp"
 }
+
+# The imvec-spark module (spark/): installs imvec into the local Maven repository for it to build
+# on, then builds spark/target/classes, lib/ (imvec's libraries), spark-jars/ (Spark's own) and the
+# job jar. Only the Spark commands and scripts/spark-cluster-test need it; the first build
+# downloads Spark's ~290 MB of jars from Maven Central.
+ensure_spark_build() {
+  local stamp="$IMVEC_ROOT/spark/target/.built"
+  if [ -f "$stamp" ] && [ -z "$(find "$IMVEC_ROOT/src/main" "$IMVEC_ROOT/pom.xml" "$IMVEC_ROOT/spark/src/main" "$IMVEC_ROOT/spark/pom.xml" -newer "$stamp" -print -quit)" ]; then
+    return 0
+  fi
+  ensure_maven || return 1
+  say "building the Spark module (first use or sources changed)…"
+  local log="$IMVEC_ROOT/spark/target/build.log"
+  mkdir -p "$IMVEC_ROOT/spark/target" "$IMVEC_ROOT/target"
+  if ! (cd "$IMVEC_ROOT" && export JAVA_HOME="$1" MAVEN_OPTS="$(jvm_flags "$1") ${MAVEN_OPTS:-}" \
+        && mvn -B -q -ntp install -DskipTests && mvn -B -q -ntp -f spark/pom.xml package -DskipTests) >"$log" 2>&1; then
+    cat "$log" >&2; say "Spark module build failed (log: $log)"; return 1
+  fi
+  touch "$IMVEC_ROOT/target/.built" "$stamp"
+}
+
+# The job jar executors load (spark.jars) and spark-submit runs.
+spark_job_jar() {
+  ls "$IMVEC_ROOT"/spark/target/imvec-spark-*-job.jar 2>/dev/null | head -n 1
+}
+
+# Classpath of the Spark commands: imvec and the module fresh from target/, their libraries as
+# the module resolved them (Spark's versions where both use one), then Spark.
+spark_classpath() {
+  local r="$IMVEC_ROOT"
+  printf '%s' "$r/target/classes:$r/spark/target/classes:$r/spark/target/lib/*:$r/spark/target/spark-jars/*"
+}

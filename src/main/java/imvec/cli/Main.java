@@ -31,7 +31,16 @@ public final class Main {
     }
 
     public static int run(String... args) {
-        CommandLine cl = new CommandLine(new Main());
+        return execute(commandLine(), args);
+    }
+
+    /** The command tree; a module that adds commands (imvec-spark) extends it before {@link #execute}. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main());
+    }
+
+    /** Runs {@code args} on {@code cl} with imvec's handling of user errors and bad options. */
+    public static int execute(CommandLine cl, String... args) {
         cl.setExecutionExceptionHandler(Main::handle);
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();

@@ -104,7 +104,7 @@ public final class FolderSet implements ImageSet {
     }
 
     /** The parent folder's name, or for a file directly under the root its name up to the first '_'. */
-    static String labelOf(String id) {
+    public static String labelOf(String id) {
         int slash = id.lastIndexOf('/');
         if (slash >= 0) {
             String parent = id.substring(0, slash);
@@ -182,7 +182,7 @@ public final class FolderSet implements ImageSet {
      * Hidden files and macOS resource forks ({@code ._x.jpg}, {@code __MACOSX/}) carry image
      * extensions but no images, so they are skipped rather than reported as unreadable.
      */
-    private static boolean isImageId(String id) {
+    public static boolean isImageId(String id) {
         for (String part : id.split("/")) {
             if (!isVisible(part)) {
                 return false;

@@ -17,17 +17,17 @@ import java.util.Set;
  * An optional first line whose first field is a column name ({@code path}, {@code file},
  * {@code filename}, {@code image} or {@code id}) is a header. Fields may be double-quoted.
  */
-final class LabelsCsv {
+public final class LabelsCsv {
     static final Set<String> HEADER_NAMES = Set.of("path", "file", "filename", "image", "id");
 
     /** One assignment and the 1-based line it came from, for error messages. */
-    record Row(int line, String path, String label) {
+    public record Row(int line, String path, String label) {
     }
 
     private LabelsCsv() {
     }
 
-    static List<Row> read(Path csv) {
+    public static List<Row> read(Path csv) {
         List<String> lines;
         try {
             lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
@@ -74,7 +74,7 @@ final class LabelsCsv {
     }
 
     /** Paths are compared as the set's ids: forward slashes, no leading "./". */
-    static String normalise(String path) {
+    public static String normalise(String path) {
         String p = path.replace('\\', '/');
         while (p.startsWith("./")) {
             p = p.substring(2);

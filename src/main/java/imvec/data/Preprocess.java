@@ -5,9 +5,12 @@ import java.util.Locale;
 
 /**
  * Turns a decoded image into a model input: resize, scale samples to [0,1], then
- * {@code (x − mean) / std} per channel, written channel-first (CHW) as float32.
+ * {@code (x − mean) / std} per channel, written channel-first (CHW) as float32. Serializable, so
+ * a Spark driver can hand the exact same preprocessing to its executors.
  */
-public final class Preprocess {
+public final class Preprocess implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** How the image is brought to the model's size. */
     public enum Resize {
         /** Both sides scaled to the target size independently (aspect ratio not kept). */

@@ -6,7 +6,7 @@ import imvec.util.UserError;
  * A layer to store and how to pool it. On the command line {@code name} or {@code name@pool};
  * {@code @} because ONNX tensor names often contain {@code :} and {@code /}.
  */
-public record LayerRequest(String name, Pool pool) {
+public record LayerRequest(String name, Pool pool) implements java.io.Serializable {
     /** The preprocessed pixels, tapped before the model. */
     public static final String INPUT = "input";
 

@@ -4,7 +4,8 @@ import imvec.model.Tensor;
 
 /** The k most probable classes of each row of a classifier output. */
 public final class TopK {
-    record Rows(int[] indices, float[] probs) {
+    /** Row-major {@code n × k} class indices and their probabilities. */
+    public record Rows(int[] indices, float[] probs) {
     }
 
     private TopK() {
@@ -14,7 +15,7 @@ public final class TopK {
      * Rows that are already distributions (non-negative, summing to 1) are used as they are;
      * anything else is taken as logits and passed through a softmax first.
      */
-    static Rows of(Tensor t, int k) {
+    public static Rows of(Tensor t, int k) {
         int n = t.batch(), d = t.rowLength();
         if (k > d) throw new imvec.util.UserError("--topk " + k + " is larger than the " + d + " classes of the output layer.");
         int[] idx = new int[n * k];

@@ -44,6 +44,7 @@ class ReadmeCommandsTest {
         SKIPPED.put("./imvec bench silhouette", "silhouette of 70,000 × 784 beside scikit-learn: minutes");
         SKIPPED.put("./imvec explore", "serves the explorer until Ctrl-C (ExploreServerTest and ExploreBrowserTest run it on a real run)");
         SKIPPED.put("./imvec bench explore", "drives headless Chromium over 70,000 thumbnails and 1M points: minutes");
+        SKIPPED.put("./imvec bench spark", "a command of the imvec-spark module, which the launcher runs on that module's classpath; SparkExtractTest and scripts/spark-cluster-test run the Spark path");
         SKIPPED.put("./imvec bench im2vec", "Im2Vec epochs on all 50,000 CIFAR-10 images beside DJL: minutes");
     }
 

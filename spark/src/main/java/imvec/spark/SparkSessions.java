@@ -1,0 +1,51 @@
+package imvec.spark;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerStageSubmitted;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.SparkSession;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+
+/** Starts the Spark session an imvec command runs on, from the launcher or under spark-submit. */
+public final class SparkSessions {
+    /** System property the launcher sets to the job jar, which executors of a cluster must load. */
+    public static final String JOB_JAR_PROPERTY = "imvec.spark.jar";
+
+    private SparkSessions() {
+    }
+
+    /**
+     * A session on {@code master}; null keeps what spark-submit configured, or {@code local[*]}
+     * when nothing did. A non-local master gets the job jar as {@code spark.jars} unless
+     * spark-submit already set it. The web UI stays off: a command-line run needs no server.
+     */
+    public static SparkSession open(String master, String appName) {
+        SparkConf conf = new SparkConf();
+        String m = master != null ? master : conf.get("spark.master", "local[*]");
+        SparkSession.Builder b = SparkSession.builder().appName(appName).master(m)
+                .config("spark.ui.enabled", conf.get("spark.ui.enabled", "false"))
+                .config("spark.ui.showConsoleProgress", "false");
+        String jar = System.getProperty(JOB_JAR_PROPERTY);
+        if (!m.startsWith("local") && !conf.contains("spark.jars") && jar != null) b.config("spark.jars", jar);
+        return b.getOrCreate();
+    }
+
+    /** Reports finished tasks of the running stages as (done, total) to {@code progress}. */
+    public static void reportTasks(SparkSession spark, BiConsumer<Long, Long> progress) {
+        AtomicLong total = new AtomicLong(), done = new AtomicLong();
+        spark.sparkContext().addSparkListener(new SparkListener() {
+            @Override
+            public void onStageSubmitted(SparkListenerStageSubmitted s) {
+                progress.accept(done.get(), total.addAndGet(s.stageInfo().numTasks()));
+            }
+
+            @Override
+            public void onTaskEnd(SparkListenerTaskEnd t) {
+                progress.accept(done.incrementAndGet(), total.get());
+            }
+        });
+    }
+}
