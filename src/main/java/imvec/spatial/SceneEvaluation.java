@@ -65,11 +65,14 @@ public final class SceneEvaluation {
     private final int grid;
     private final int queries;
     private final long seed;
+    /** Chosen labels the scoring dropped for want of a word vector: listed in the notes, not evaluated. */
+    private final List<String> notScored;
 
     private SceneEvaluation(Builder b) {
         this.scores = b.scores;
         this.data = b.data;
-        this.labels = b.labels == null ? scores.labels() : b.labels;
+        this.labels = b.labels == null ? scores.labels() : b.labels.stream().filter(l -> !droppedByScoring(b.scores).contains(l)).toList();
+        this.notScored = b.labels == null ? List.of() : b.labels.stream().filter(droppedByScoring(b.scores)::contains).toList();
         this.labelsSource = b.labels == null ? "all scored labels" : b.labelsSource;
         this.threshold = b.threshold;
         this.segments = b.segments;
@@ -154,8 +157,19 @@ public final class SceneEvaluation {
         }
     }
 
+    /** The labels {@code imvec spatial score} dropped for want of a word vector, as its manifest lists them. */
+    private static List<String> droppedByScoring(ScoresDirectory scores) {
+        Object dropped = scores.manifest().get("dropped_labels");
+        if (!(dropped instanceof List<?> list)) return List.of();
+        return list.stream().map(String::valueOf).toList();
+    }
+
     public Result run(Progress progress) throws IOException {
         List<String> notes = new ArrayList<>();
+        if (!notScored.isEmpty()) {
+            notes.add(notScored.size() + " chosen labels have no word vector, so the scoring dropped them: " + String.join(", ", notScored));
+        }
+        if (labels.isEmpty()) throw new UserError("none of the labels of " + labelsSource + " were scored in " + scores.dir() + ".");
         int[] columns = columns();
         int[] imageOf = images();
         int n = imageOf.length;

@@ -19,6 +19,7 @@ public final class FuzzFiles {
                 dir.toFile().deleteOnExit();
             }
             Path p = dir.resolve(name);
+            Files.createDirectories(p.getParent());
             Files.write(p, bytes);
             p.toFile().deleteOnExit();
             return p;
