@@ -84,7 +84,8 @@ final class PartitionExtractor implements MapPartitionsFunction<Row, Row> {
         while (in.size() < batchSize && input.hasNext()) {
             Row r = input.next();
             try {
-                preprocess.apply(Images.decode((byte[]) r.get(3), r.getString(0)), pixels, ok * per);
+                // Decoded as extract decodes (a JPEG at the DCT scale the model size allows), so rows match it.
+                preprocess.apply(Images.decode((byte[]) r.get(3), r.getString(0), preprocess.width(), preprocess.height()), pixels, ok * per);
                 ok++;
             } catch (UnreadableImageException e) {
                 errors[in.size()] = e.getMessage();
