@@ -18,6 +18,7 @@ import imvec.util.Version;
 
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -234,6 +235,7 @@ public final class Extractor {
     }
 
     private void extractChunks(Path partial, List<Integer> todo, long doneImages) throws IOException {
+        aborting = false;
         List<int[]> batches = new ArrayList<>();
         for (int c : todo) {
             int end = Math.min(data.size(), (c + 1) * chunkSize);
@@ -266,6 +268,7 @@ public final class Extractor {
             }
             if (buf != null) buf.commit(partial);
         } finally {
+            aborting = true;
             pool.shutdownNow();
         }
     }
@@ -283,6 +286,9 @@ public final class Extractor {
         }
     }
 
+    /** Set when the batches still decoding ahead will not be used; they then stay quiet. */
+    private volatile boolean aborting;
+
     private Batch decode(int chunk, int from, int to) throws IOException {
         int per = preprocess.size();
         float[] px = new float[(to - from) * per];
@@ -294,6 +300,9 @@ public final class Extractor {
                 preprocess.apply(read(i), px, n * per);
                 ok[n++] = i;
             } catch (UnreadableImageException e) {
+                // Decoding ahead of a run that has stopped (a full disk, an error) is cut off by the
+                // interrupt; what it failed to read was not the image's fault, so it is not reported.
+                if (aborting || Thread.currentThread().isInterrupted()) throw new InterruptedIOException("extraction stopped");
                 if (strict && e instanceof TruncatedImageException) {
                     throw new UserError("image " + data.id(i) + " is truncated (" + e.getMessage()
                             + "); pass --allow-truncated to keep such images, or drop --strict to skip them.");
