@@ -105,6 +105,11 @@ public final class LabelJournal {
             if (line.isBlank()) continue;
             try {
                 Op op = JSON.readValue(line, Op.class);
+                // A line that parses but is no change (`null`, ids with holes) was not written by us: skip it as unreadable.
+                if (op == null || op.op() == null || (op.ids() != null && op.ids().contains(null))) {
+                    dropped++;
+                    continue;
+                }
                 record(op);
             } catch (IOException e) {
                 dropped++;
