@@ -15,17 +15,8 @@ final class SpatialLocaliseCommand implements Callable<Integer> {
     @Mixin
     Common common;
 
-    @Option(names = "--model", required = true)
-    Path model;
-
-    @Option(names = "--data", required = true)
-    String data;
-
-    @Option(names = "--words", required = true, description = "Word vectors file.")
-    Path words;
-
-    @Option(names = "--names", description = "TSV of class id → names.")
-    Path names;
+    @Mixin
+    SpatialModelOptions m;
 
     @Option(names = "--word", required = true, description = "A word to localise; repeat for more.")
     List<String> labels;
@@ -38,7 +29,7 @@ final class SpatialLocaliseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, Object> r = SpatialViews.localise(model, data, words, names, labels, limit, out);
+        Map<String, Object> r = SpatialViews.localise(m.model, m.data, m.words, m.names, labels, limit, out);
         if (common.json) {
             common.printJson(r);
             return 0;

@@ -16,17 +16,8 @@ final class SpatialProjectCommand implements Callable<Integer> {
     @Mixin
     Common common;
 
-    @Option(names = "--model", required = true)
-    Path model;
-
-    @Option(names = "--data", required = true)
-    String data;
-
-    @Option(names = "--words", required = true, description = "Word vectors file.")
-    Path words;
-
-    @Option(names = "--names", description = "TSV of class id → names.")
-    Path names;
+    @Mixin
+    SpatialModelOptions m;
 
     @Option(names = "--word", required = true, description = "The word of an axis; give it once or twice.")
     List<String> axis;
@@ -40,7 +31,7 @@ final class SpatialProjectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (axis.size() > 2) throw new UserError("give --word once (a strip) or twice (a scatter), not " + axis.size() + " times.");
-        Map<String, Object> r = SpatialViews.project(model, data, words, names, axis, seed, out);
+        Map<String, Object> r = SpatialViews.project(m.model, m.data, m.words, m.names, axis, seed, out);
         if (common.json) {
             common.printJson(r);
             return 0;

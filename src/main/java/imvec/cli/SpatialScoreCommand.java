@@ -19,17 +19,8 @@ final class SpatialScoreCommand implements Callable<Integer> {
     @Mixin
     Common common;
 
-    @Option(names = "--model", required = true, description = "Model directory from `imvec spatial train`.")
-    Path model;
-
-    @Option(names = "--data", required = true, description = "Images to score (any data spec).")
-    String data;
-
-    @Option(names = "--words", required = true, description = "Word vectors file (the model's dimension).")
-    Path words;
-
-    @Option(names = "--names", description = "TSV of class id → names (e.g. ImageNet synsets).")
-    Path names;
+    @Mixin
+    SpatialModelOptions m;
 
     @Option(names = "--labels", required = true, description = "File of label words, one a line.")
     Path labels;
@@ -44,7 +35,7 @@ final class SpatialScoreCommand implements Callable<Integer> {
         if (wanted.isEmpty()) throw new UserError(labels + " lists no labels.");
         Scores s;
         try (ProgressBar bar = common.progress("maps")) {
-            s = SpatialJob.score(model, data, words, names, wanted, out, d -> bar.update(d, d));
+            s = SpatialJob.score(m.model, m.data, m.words, m.names, wanted, out, d -> bar.update(d, d));
         }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("scenes", s.ids().size());
@@ -60,7 +51,7 @@ final class SpatialScoreCommand implements Callable<Integer> {
         System.out.println("Scored " + s.ids().size() + " images against " + s.labels().size() + " labels ("
                 + s.height() + "×" + s.width() + " maps); wrote " + out + ".");
         if (!dropped.isEmpty()) {
-            System.out.println("Dropped " + dropped.size() + " labels with no word vector in " + words.getFileName() + ": "
+            System.out.println("Dropped " + dropped.size() + " labels with no word vector in " + m.words.getFileName() + ": "
                     + String.join(", ", dropped) + ".");
         }
         return 0;
