@@ -23,10 +23,16 @@ import java.util.function.LongConsumer;
 
 /** Train and score from specs: data → frozen backbone maps → head → model directory / scores directory. */
 public final class SpatialJob {
-    /** The frozen backbone: an ONNX file (input size freed) or a trained imvec CNN directory, and its tap. */
+    /**
+     * The frozen backbone and its tap: an ONNX file (input size freed) or a trained imvec CNN
+     * directory (at {@code size} only its convolutional layers), e.g. 448 for 2×2 MobileNet mosaics.
+     */
     public record Tap(Path model, String layer, int size) {
         Backbone open() {
-            if (Files.isDirectory(model)) return TrainedNet.load(model);
+            if (Files.isDirectory(model)) {
+                TrainedNet net = TrainedNet.load(model);
+                return size <= 0 ? net : net.atInputSize(size, size);
+            }
             ModelCard c = OnnxBackbone.open(model, null).card();
             if (size <= 0) return OnnxBackbone.open(model, null);
             ModelCard sized = new ModelCard(c.input(), c.channels(), size, size, c.resize(), c.mean(), c.std(),
