@@ -39,6 +39,7 @@ final class DemoCommand implements Callable<Integer> {
             m.put("test_accuracy", r.testAccuracy());
             m.put("layers", r.layers());
             m.put("seconds", r.seconds());
+            m.put("spatial", r.spatial());
             m.put("explore", exploreCommand(r));
             common.printJson(m);
             return 0;
@@ -46,6 +47,12 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%s fm-cnn: test accuracy %.4f.%n", r.trained() ? "Trained" : "Reused", r.testAccuracy());
         System.out.printf("%-28s %6s %11s%n", "layer", "dims", "silhouette");
         for (Demo.LayerRow l : r.layers()) System.out.printf(Locale.ROOT, "%-28s %6d %11.4f%n", l.layer(), l.dims(), l.silhouette());
+        if (r.spatial() != null) {
+            Map<String, Object> s = r.spatial();
+            System.out.printf(Locale.ROOT, "Spatial model, zero-shot on %s mosaics of the unseen %s: mAP %.3f, localisation mIoU %.3f at %.2f, map-search P@10 %s.%n",
+                    s.get("unseen_scenes"), s.get("unseen"), (Double) s.get("unseen_map"), (Double) s.get("unseen_miou"), (Double) s.get("threshold"),
+                    s.get("search_p_at_10") == null ? "n/a" : String.format(Locale.ROOT, "%.3f", (Double) s.get("search_p_at_10")));
+        }
         System.out.println("Report: " + r.report().toAbsolutePath());
         System.out.println("Explore the images: " + exploreCommand(r));
         return 0;

