@@ -33,6 +33,13 @@ public final class ThumbnailPlot {
     /** A PNG of {@code images} at {@code positions} (x right, y up), axes named by {@code xTitle}/{@code yTitle}. */
     public static void write(Path png, List<Image> images, double[][] positions, String xTitle, String yTitle,
                              int width, int height, int thumb) throws IOException {
+        writeWithAxes(png, images, positions, "score of \"" + xTitle + "\" (lowest → highest in this collection)", yTitle,
+                width, height, thumb);
+    }
+
+    /** As {@link #write}, with the x axis's whole caption given (for axes that are not a word's score). */
+    public static void writeWithAxes(Path png, List<Image> images, double[][] positions, String xAxis, String yAxis,
+                                     int width, int height, int thumb) throws IOException {
         int margin = 40 + thumb / 2;
         BufferedImage canvas = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = canvas.createGraphics();
@@ -48,8 +55,8 @@ public final class ThumbnailPlot {
         g.setStroke(new BasicStroke(1f));
         g.drawLine(margin, height - 20, width - margin, height - 20);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-        g.drawString("score of \"" + xTitle + "\" (lowest → highest in this collection)", margin, height - 4);
-        g.drawString(yTitle, 4, 16);
+        g.drawString(xAxis, margin, height - 4);
+        g.drawString(yAxis, 4, 16);
         g.dispose();
         AtomicFiles.write(png, out -> ImageIO.write(canvas, "png", out));
     }
