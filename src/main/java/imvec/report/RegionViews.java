@@ -132,8 +132,8 @@ public final class RegionViews {
                         .sorted(Comparator.comparingDouble((Integer i) -> -c.score()[i])).toList();
                 if (members.isEmpty()) continue;
                 String file = String.format(Locale.ROOT, "cluster-%d-%s.png", sheet, name.replaceAll("[^A-Za-z0-9_-]", "_"));
-                contactSheet(dir.resolve(file), applied.scenes(), name, members.subList(0, Math.min(perSheet, members.size())),
-                        c.score(), members.size());
+                contactSheet(dir.resolve(file), c, name, applied.scenes(), members.subList(0, Math.min(perSheet, members.size())),
+                        members.size());
                 files.add(file);
             }
             AtomicFiles.writeString(dir.resolve("clusters.csv"), csv.toString());
@@ -146,16 +146,19 @@ public final class RegionViews {
         return summary;
     }
 
-    private static void contactSheet(Path png, MultiLabelSet scenes, String name, List<Integer> shown, float[] score, int total)
+    /** A cluster's sheet; in {@code none}, each caption also names the word that came closest. */
+    private static void contactSheet(Path png, WordClusters c, String name, MultiLabelSet scenes, List<Integer> shown, int total)
             throws IOException {
         List<imvec.data.Image> images = new ArrayList<>();
         List<String> captions = new ArrayList<>();
+        boolean none = name.equals(WordClusters.NONE);
         for (int i : shown) {
             images.add(scenes.read(i));
-            captions.add(String.format(Locale.ROOT, "%.3f", score[i]));
+            captions.add((none ? c.words().get(c.best()[i]) + " " : "") + String.format(Locale.ROOT, "%.3f", c.score()[i]));
         }
         String title = "\"" + name + "\": " + total + (total == 1 ? " image" : " images")
-                + (shown.size() < total ? ", the " + shown.size() + " highest-scoring shown" : "") + " (caption: best score)";
+                + (shown.size() < total ? ", the " + shown.size() + " highest-scoring shown" : "")
+                + (none ? " (caption: the closest word and its score)" : " (caption: score)");
         ContactSheet.write(png, title, images, captions);
     }
 

@@ -9,10 +9,11 @@ import java.util.Map;
 /**
  * A collection clustered around given words: each image goes to the word it scores highest on
  * (the first of the given words on a tie), or to {@link #NONE} when even that score is below
- * {@code minScore}. {@code cluster[i]} is the word's index, −1 for none; {@code score[i]} is the
- * image's best score either way, so a user sees how far below the bar it fell.
+ * {@code minScore}. {@code cluster[i]} is the word's index, −1 for none; {@code best[i]} and
+ * {@code score[i]} are the image's best word and score either way, so a user sees how far below
+ * the bar it fell and which word came closest.
  */
-public record WordClusters(List<String> ids, List<String> words, double minScore, int[] cluster, float[] score) {
+public record WordClusters(List<String> ids, List<String> words, double minScore, int[] cluster, int[] best, float[] score) {
     public static final String NONE = "none";
 
     /** Clusters the images of {@code s} around all its labels; {@code minScore} in [0, 1] (0 puts every image in a word's cluster). */
@@ -20,15 +21,16 @@ public record WordClusters(List<String> ids, List<String> words, double minScore
         if (!(minScore >= 0 && minScore <= 1)) throw new UserError("--min-score must be between 0 and 1; got " + minScore + ".");
         int n = s.ids().size(), l = s.labels().size();
         if (l == 0) throw new IllegalArgumentException("no words to cluster around");
-        int[] cluster = new int[n];
+        int[] cluster = new int[n], bestWord = new int[n];
         float[] best = new float[n];
         for (int i = 0; i < n; i++) {
             int arg = 0;
             for (int j = 1; j < l; j++) if (s.score(i, j) > s.score(i, arg)) arg = j;
             best[i] = s.score(i, arg);
+            bestWord[i] = arg;
             cluster[i] = best[i] >= minScore ? arg : -1;
         }
-        return new WordClusters(s.ids(), s.labels(), minScore, cluster, best);
+        return new WordClusters(s.ids(), s.labels(), minScore, cluster, bestWord, best);
     }
 
     /** The cluster's name of image {@code i}: its word, or {@link #NONE}. */

@@ -114,6 +114,7 @@ class RegionAnalysesTest {
         WordClusters barred = WordClusters.assign(scores, 0.2);
         assertThat(barred.cluster()).containsExactly(0, 2, -1, 0);
         assertThat(barred.name(2)).isEqualTo("none");
+        assertThat(barred.best()).containsExactly(0, 2, 1, 0);
         assertThat(barred.counts()).containsEntry("none", 1).containsEntry("b", 0);
         assertThatThrownBy(() -> WordClusters.assign(scores, 1.5)).isInstanceOf(UserError.class).hasMessageContaining("between 0 and 1");
     }
