@@ -53,10 +53,8 @@ public final class SpatialViews {
      * gives them): a 1400×500 strip, or a 1400×1000 scatter when {@code scatter}.
      */
     static void place(Path png, MultiLabelSet scenes, double[][] at, String xAxis, String yAxis, boolean scatter) throws IOException {
-        List<Image> images = new ArrayList<>();
-        for (int i = 0; i < scenes.size(); i++) images.add(scenes.read(i));
         int thumb = scenes.size() > 400 ? 32 : 56;
-        ThumbnailPlot.writeWithAxes(png, images, at, xAxis, yAxis, 1400, scatter ? 1000 : 500, thumb);
+        ThumbnailPlot.writeWithAxes(png, scenes::read, at, xAxis, yAxis, 1400, scatter ? 1000 : 500, thumb);
     }
 
     /** Heat-map overlays of sigmoid(map) for each word over the first {@code limit} images: {@code out/<n>-<word>.png}. */
