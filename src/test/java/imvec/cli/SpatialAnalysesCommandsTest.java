@@ -117,6 +117,15 @@ class SpatialAnalysesCommandsTest {
     }
 
     @Test
+    void projectionStillDrawsItsStripThroughTheSharedThumbnailDrawing() throws Exception {
+        Path o = dir.resolve("project");
+        assertThat(run("spatial", "project", "--model", model.toString(), "--data", DATA, "--words", words.toString(),
+                "--word", "bag", "--out", o.toString())).as(err.toString()).isZero();
+        assertThat(javax.imageio.ImageIO.read(o.resolve("projection.png").toFile()).getHeight()).isEqualTo(500);
+        assertThat(Files.readAllLines(o.resolve("scores.csv"))).hasSize(IMAGES + 1);
+    }
+
+    @Test
     void everyImageGoesToTheWordItScoresHighestOn() throws Exception {
         Path o = dir.resolve("clusters");
         assertThat(run("spatial", "cluster", "--model", model.toString(), "--data", DATA, "--words", words.toString(),
