@@ -33,12 +33,9 @@ public final class SpatialViews {
         Projection.writeCsv(s, out.resolve("scores.csv"));
         double[][] at = Projection.positions(s, 0, axis.size() > 1 ? 1 : -1, seed);
         MultiLabelSet scenes = SpatialJob.openScenes(spec);
-        List<Image> images = new ArrayList<>();
-        for (int i = 0; i < scenes.size(); i++) images.add(scenes.read(i));
-        int thumb = scenes.size() > 400 ? 32 : 56;
-        ThumbnailPlot.write(out.resolve("projection.png"), images, at, axis.get(0),
-                axis.size() > 1 ? "score of \"" + axis.get(1) + "\" (lowest → highest, up)" : "random spread (seed " + seed + ")", 1400,
-                axis.size() > 1 ? 1000 : 500, thumb);
+        place(out.resolve("projection.png"), scenes, at, "score of \"" + axis.get(0) + "\" (lowest → highest in this collection)",
+                axis.size() > 1 ? "score of \"" + axis.get(1) + "\" (lowest → highest, up)" : "random spread (seed " + seed + ")",
+                axis.size() > 1);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("model", model.toAbsolutePath().toString());
         r.put("data", spec);
@@ -49,6 +46,15 @@ public final class SpatialViews {
         r.put("version", imvec.util.Version.get());
         AtomicFiles.writeString(out.resolve("projection.json"), Manifest.json().writerWithDefaultPrettyPrinter().writeValueAsString(r));
         return r;
+    }
+
+    /**
+     * Thumbnails of every image of {@code scenes} at {@code at} (in [0, 1]², as {@link Projection#positions}
+     * gives them): a 1400×500 strip, or a 1400×1000 scatter when {@code scatter}.
+     */
+    static void place(Path png, MultiLabelSet scenes, double[][] at, String xAxis, String yAxis, boolean scatter) throws IOException {
+        int thumb = scenes.size() > 400 ? 32 : 56;
+        ThumbnailPlot.writeWithAxes(png, scenes::read, at, xAxis, yAxis, 1400, scatter ? 1000 : 500, thumb);
     }
 
     /** Heat-map overlays of sigmoid(map) for each word over the first {@code limit} images: {@code out/<n>-<word>.png}. */

@@ -33,23 +33,39 @@ public final class ThumbnailPlot {
     /** A PNG of {@code images} at {@code positions} (x right, y up), axes named by {@code xTitle}/{@code yTitle}. */
     public static void write(Path png, List<Image> images, double[][] positions, String xTitle, String yTitle,
                              int width, int height, int thumb) throws IOException {
+        writeWithAxes(png, images::get, positions, "score of \"" + xTitle + "\" (lowest → highest in this collection)", yTitle,
+                width, height, thumb);
+    }
+
+    /** Reads image i; may fail as reading a file does. */
+    @FunctionalInterface
+    public interface Images {
+        Image read(int i) throws IOException;
+    }
+
+    /**
+     * As {@link #write}, with the x axis's whole caption given (for axes that are not a word's
+     * score); image i is read when it is drawn, so a large collection is never held whole.
+     */
+    public static void writeWithAxes(Path png, Images images, double[][] positions, String xAxis, String yAxis,
+                                     int width, int height, int thumb) throws IOException {
         int margin = 40 + thumb / 2;
         BufferedImage canvas = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = canvas.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, width, height);
-        for (int i = 0; i < images.size(); i++) {
+        for (int i = 0; i < positions.length; i++) {
             int cx = margin + (int) Math.round(positions[i][0] * (width - 2 * margin));
             int cy = height - margin - (int) Math.round(positions[i][1] * (height - 2 * margin));
-            g.drawImage(toBuffered(images.get(i)), cx - thumb / 2, cy - thumb / 2, thumb, thumb, null);
+            g.drawImage(toBuffered(images.read(i)), cx - thumb / 2, cy - thumb / 2, thumb, thumb, null);
         }
         g.setColor(Color.DARK_GRAY);
         g.setStroke(new BasicStroke(1f));
         g.drawLine(margin, height - 20, width - margin, height - 20);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-        g.drawString("score of \"" + xTitle + "\" (lowest → highest in this collection)", margin, height - 4);
-        g.drawString(yTitle, 4, 16);
+        g.drawString(xAxis, margin, height - 4);
+        g.drawString(yAxis, 4, 16);
         g.dispose();
         AtomicFiles.write(png, out -> ImageIO.write(canvas, "png", out));
     }

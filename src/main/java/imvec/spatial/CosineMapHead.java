@@ -96,11 +96,19 @@ public final class CosineMapHead implements Head {
     NDArray cosineMaps(NDList p, NDArray x, NDArray labels) {
         long b = x.getShape().get(0), h = x.getShape().get(2), w = x.getShape().get(3);
         long l = labels.getShape().get(1);
-        NDArray embedded = Conv2d.conv2d(x, p.get(0), p.get(1)).singletonOrThrow()
-                .reshape(b, blocks, dims, h * w);
+        NDArray embedded = embed(p, x);
         NDArray units = Head.unit(embedded, 2).transpose(0, 1, 3, 2).reshape(b, blocks * h * w, dims);
         NDArray cos = units.batchMatMul(labels.transpose(0, 2, 1)); // [B, k·HW, L]
         return cos.reshape(b, blocks, h * w, l).transpose(0, 3, 1, 2).reshape(b * l, blocks, h, w);
+    }
+
+    /**
+     * The 1×1 convolution's embedding of every location, k blocks of d dims, not yet normalised:
+     * [B, k, d, H·W]. This is the layer the cosine compares with words.
+     */
+    NDArray embed(NDList p, NDArray x) {
+        long b = x.getShape().get(0), h = x.getShape().get(2), w = x.getShape().get(3);
+        return Conv2d.conv2d(x, p.get(0), p.get(1)).singletonOrThrow().reshape(b, blocks, dims, h * w);
     }
 
     /** The shared conv stack: k cosine maps → one map of logits per label, [B·L, 1, H, W]. */

@@ -6,7 +6,11 @@
  * training ({@link imvec.spatial.SpatialTraining}), scoring ({@link imvec.spatial.SpatialModel#score})
  * into a scores directory ({@link imvec.spatial.ScoresDir} writes it, {@link imvec.spatial.ScoresDirectory}
  * reads it), the evaluation of a scores directory against masks ({@link imvec.spatial.SceneEvaluation})
- * and map search ({@link imvec.spatial.MapQuery}, {@link imvec.spatial.MapSearcher}). A pipeline
+ * and map search ({@link imvec.spatial.MapQuery}, {@link imvec.spatial.MapSearcher}). The region
+ * analyses start from {@link imvec.spatial.AppliedModel} (a model applied to a collection, inputs
+ * checked first): {@link imvec.spatial.RegionEmbeddings} (the head's 1×1 conv at every location,
+ * the layer compared with words, and each image's diversity), {@link imvec.spatial.WordClusters}
+ * (images around given words) and {@link imvec.spatial.RegionPca}. A pipeline
  * package: uses engines (onnx, train), extract, analysis, words, data, store and model; the metrics
  * themselves are pure functions in {@code imvec.analysis}.
  */

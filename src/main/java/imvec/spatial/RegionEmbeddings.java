@@ -1,0 +1,100 @@
+package imvec.spatial;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import imvec.analysis.RegionVectors;
+import imvec.util.UserError;
+
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/**
+ * The spatial head's embedding of every location of every image: the 1×1 convolution's output,
+ * k blocks of d dims per location of the H×W map, before the cosine with words. This is the
+ * layer compared with words. {@code data} is N × (H·W) × k × d in C order (location p = row·W +
+ * col), raw (not normalised: {@link RegionVectors} normalises blocks where a measure needs it).
+ */
+public record RegionEmbeddings(List<String> ids, int blocks, int dims, int height, int width, float[] data) {
+    public RegionEmbeddings {
+        ids = List.copyOf(ids);
+        if ((long) ids.size() * height * width * blocks * dims != data.length) {
+            throw new IllegalArgumentException(ids.size() + " images of " + height + "×" + width + "×" + blocks + "×" + dims
+                    + " need " + (long) ids.size() * height * width * blocks * dims + " values, not " + data.length);
+        }
+    }
+
+    /**
+     * Embeds every location of {@code maps} with {@code head}'s 1×1 convolution, in batches of
+     * {@code batch} images; parameters carry no gradients, so no autograd graph is built.
+     * {@code done} hears images finished. A pooled head keeps one vector per image and has no
+     * region embeddings: that is a {@link UserError}.
+     */
+    public static RegionEmbeddings compute(Head head, FeatureMaps maps, List<String> ids, int batch, int threads, LongConsumer done) {
+        if (!(head instanceof CosineMapHead spatial)) {
+            throw new UserError("the model has a " + head.kind() + " head, which keeps one vector per image; region embeddings"
+                    + " (diversity, region PCA) need a spatial head (imvec spatial train --head spatial).");
+        }
+        if (ids.size() != maps.n()) throw new IllegalArgumentException(ids.size() + " ids for " + maps.n() + " maps");
+        ai.djl.engine.Engine.getEngine("PyTorch"); // loads the natives before the thread call
+        JniUtils.setNumThreads(threads);
+        int n = maps.n(), hw = maps.height() * maps.width(), per = hw * spatial.blocks() * spatial.dims();
+        float[] out = new float[Math.multiplyExact(n, per)];
+        try (NDManager base = NDManager.newBaseManager("PyTorch")) {
+            for (int from = 0; from < n; from += batch) {
+                int size = Math.min(batch, n - from);
+                int[] rows = new int[size];
+                for (int i = 0; i < size; i++) rows[i] = from + i;
+                try (NDManager m = base.newSubManager()) {
+                    NDList params = Heads.arrays(m, spatial.params(), SpatialTraining.DOUBLES, false);
+                    NDArray x = SpatialTraining.array(m, maps.gather(rows, null), new Shape(size, maps.channels(), maps.height(), maps.width()));
+                    // [B, k, d, HW] → [B, HW, k, d]: each location's k·d values side by side.
+                    NDArray e = spatial.embed(params, x).transpose(0, 3, 1, 2);
+                    float[] values = e.toType(DataType.FLOAT32, false).toFloatArray();
+                    System.arraycopy(values, 0, out, from * per, size * per);
+                }
+                done.accept(from + size);
+            }
+        }
+        return new RegionEmbeddings(ids, spatial.blocks(), spatial.dims(), maps.height(), maps.width(), out);
+    }
+
+    public int size() {
+        return ids.size();
+    }
+
+    public int locations() {
+        return height * width;
+    }
+
+    /** Values of one location: k·d. */
+    public int perLocation() {
+        return blocks * dims;
+    }
+
+    /** Where image {@code image}'s P × k × d values start in {@link #data}. */
+    public int offset(int image) {
+        return image * locations() * perLocation();
+    }
+
+    /** Every image's {@link RegionVectors#diversity diversity}, in id order. */
+    public double[] diversity() {
+        double[] out = new double[size()];
+        for (int i = 0; i < out.length; i++) out[i] = RegionVectors.diversity(data, offset(i), locations(), blocks, dims);
+        return out;
+    }
+
+    /**
+     * One row per location of every image (image-major, then row-major over the map), each block
+     * scaled to unit length: N·H·W rows of k·d values.
+     */
+    public float[][] unitRows() {
+        int p = locations(), per = perLocation();
+        float[][] rows = new float[Math.multiplyExact(size(), p)][per];
+        for (int r = 0; r < rows.length; r++) RegionVectors.unitBlocks(data, r * per, blocks, dims, rows[r], 0);
+        return rows;
+    }
+}
