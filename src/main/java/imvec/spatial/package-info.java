@@ -4,8 +4,7 @@
  * collections along words. Cached backbone maps ({@link imvec.spatial.FeatureMaps}), the heads
  * ({@link imvec.spatial.CosineMapHead}, and the pooled baseline {@link imvec.spatial.PooledHead}),
  * training ({@link imvec.spatial.SpatialTraining}), scoring ({@link imvec.spatial.SpatialModel#score})
- * into a scores directory ({@link imvec.spatial.ScoresDir} writes it, {@link imvec.spatial.ScoresDirectory}
- * reads it), the evaluation of a scores directory against masks ({@link imvec.spatial.SceneEvaluation})
+ * into a scores directory ({@link imvec.spatial.ScoresDirectory} writes and reads it), the evaluation of a scores directory against masks ({@link imvec.spatial.SceneEvaluation})
  * and map search ({@link imvec.spatial.MapQuery}, {@link imvec.spatial.MapSearcher}). A pipeline
  * package: uses engines (onnx, train), extract, analysis, words, data, store and model; the metrics
  * themselves are pure functions in {@code imvec.analysis}.
