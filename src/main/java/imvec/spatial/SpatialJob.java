@@ -100,12 +100,7 @@ public final class SpatialJob {
         info.put("input_size", tap.size());
         if (tap.card() != null) info.put("card", tap.card().toAbsolutePath().toString());
         info.put("map_size", List.of(maps.height(), maps.width()));
-        info.put("data", spec);
-        info.put("words", words.toAbsolutePath().toString());
-        if (namesTsv != null) info.put("names", namesTsv.toAbsolutePath().toString());
-        info.put("seen", seen.names());
-        info.put("unseen", unseen);
-        info.put("no_word_vector", seen.droppedLabels());
+        putSplit(info, spec, words, namesTsv, seen, unseen);
         info.put("scenes_trained", data.size());
         info.put("scenes_left_out", data.leftOut());
         info.put("epochs", training.epochs());
@@ -117,6 +112,17 @@ public final class SpatialJob {
         info.put("scenes_per_second", r.scenesPerSecond());
         info.put("version", Version.get());
         return new SpatialRun(r.head(), info);
+    }
+
+    /** The provenance every model records of its data and seen/unseen split. */
+    private static void putSplit(Map<String, Object> info, String spec, Path words, Path namesTsv, LabelVectors seen,
+                                 List<String> unseen) {
+        info.put("data", spec);
+        info.put("words", words.toAbsolutePath().toString());
+        if (namesTsv != null) info.put("names", namesTsv.toAbsolutePath().toString());
+        info.put("seen", seen.names());
+        info.put("unseen", unseen);
+        info.put("no_word_vector", seen.droppedLabels());
     }
 
     /** The set's classes that are not {@code unseen}; every unseen class must be one of the set's. */
@@ -165,12 +171,7 @@ public final class SpatialJob {
         info.put("input_size", inputSize);
         info.put("classes", classes);
         info.put("top", top);
-        info.put("data", spec);
-        info.put("words", words.toAbsolutePath().toString());
-        if (namesTsv != null) info.put("names", namesTsv.toAbsolutePath().toString());
-        info.put("seen", seen.names());
-        info.put("unseen", unseen);
-        info.put("no_word_vector", seen.droppedLabels());
+        putSplit(info, spec, words, namesTsv, seen, unseen);
         info.put("seen_not_in_classifier", c.seenWithoutClass());
         info.put("version", Version.get());
         return info;

@@ -17,7 +17,9 @@ import java.util.Map;
 /**
  * A trained model directory: {@code head.json} (head kind and sizes, the backbone tap that feeds
  * it, and provenance: data, words, seen/unseen lists, k, epochs, seed, version) and one
- * {@code params/<name>.npy} per head parameter.
+ * {@code params/<name>.npy} per head parameter. A ConSE model directory has only {@code head.json}
+ * (kind {@code conse}: the classifier, its class list and output layer, the seen classes, T); read
+ * it with {@link #readInfo}, since it has no head to {@link #load}.
  */
 public record SpatialRun(Head head, Map<String, Object> info) {
     public static final String FILE = "head.json";

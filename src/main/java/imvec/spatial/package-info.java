@@ -2,7 +2,8 @@
  * The spatial visual-semantic model: every location of a backbone's last conv map is embedded in
  * word space, so one model scores any label word (zero-shot), localises it, and projects image
  * collections along words. Cached backbone maps ({@link imvec.spatial.FeatureMaps}), the heads
- * ({@link imvec.spatial.CosineMapHead}, and the pooled baseline {@link imvec.spatial.PooledHead}),
+ * ({@link imvec.spatial.CosineMapHead}, and the baselines: the pooled {@link imvec.spatial.PooledHead} and
+ * ConSE, {@link imvec.spatial.Conse}, which uses the backbone's own classifier and has no maps),
  * training ({@link imvec.spatial.SpatialTraining}), scoring ({@link imvec.spatial.SpatialModel#score})
  * into a scores directory ({@link imvec.spatial.ScoresDirectory} writes and reads it), the evaluation of a scores directory against masks ({@link imvec.spatial.SceneEvaluation})
  * and map search ({@link imvec.spatial.MapQuery}, {@link imvec.spatial.MapSearcher}). A pipeline

@@ -164,4 +164,21 @@ class ConseTest {
             }
         }
     }
+
+    @Test
+    void aClassifierWithoutAClassListIsRefusedInOneSentence() {
+        Path model = TestData.sharedData("imagenet-models/mobilenet-v1-0.75-224.onnx");
+        Path samples = TestData.sharedData("imagenet-sample-images");
+        Path words = TestData.sharedData("glove-6b-100d-subset/vectors.txt");
+        // No card: the graph alone names no classes.
+        assertThatThrownBy(() -> SpatialJob.conse("folder:" + samples, new SpatialJob.Tap(model, null, 0), words, null, List.of(), 10))
+                .isInstanceOf(UserError.class).hasMessageContaining("no class list").hasMessageContaining("--card");
+    }
+
+    @Test
+    void aConseModelHasNoHeadToLoad(@TempDir Path dir) throws IOException {
+        SpatialRun.saveInfo(dir, Map.of("kind", Conse.KIND));
+        assertThat(SpatialRun.kind(dir)).isEqualTo(Conse.KIND);
+        assertThatThrownBy(() -> SpatialRun.load(dir)).isInstanceOf(UserError.class).hasMessageContaining("ConSE model");
+    }
 }

@@ -20,17 +20,6 @@ class SpatialScoringTest {
         return new FeatureMaps(n, c, h, w, data);
     }
 
-    static LabelVectors words(int count, int dims, long seed) {
-        Random r = new Random(seed);
-        List<String> names = new ArrayList<>();
-        float[][] v = new float[count][dims];
-        for (int i = 0; i < count; i++) {
-            names.add("w" + i);
-            for (int j = 0; j < dims; j++) v[i][j] = (float) r.nextGaussian();
-        }
-        return new LabelVectors(names, v);
-    }
-
     private static void assertSamePaths(SpatialModel model, FeatureMaps maps, LabelVectors labels, int batch) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < maps.n(); i++) ids.add("s" + i);
@@ -46,20 +35,20 @@ class SpatialScoringTest {
     @Test
     void float32ScoringEqualsTheFloat64PathOnTheSpatialHead() {
         CosineMapHead head = CosineMapHead.create(48, 5, 16, 8, 3);
-        assertSamePaths(new SpatialModel(head), reluMaps(7, 48, 5, 6, 1), words(9, 16, 2), 4);
+        assertSamePaths(new SpatialModel(head), reluMaps(7, 48, 5, 6, 1), SpatialHeadTest.words(9, 16, 2), 4);
     }
 
     @Test
     void float32ScoringEqualsTheFloat64PathAtMobileNetsMapShape() {
         // 768 channels, 14×14 locations and 100-d words: the shape the bench scores.
         CosineMapHead head = CosineMapHead.create(768, 5, 100, 8, 5);
-        assertSamePaths(new SpatialModel(head), reluMaps(3, 768, 14, 14, 6), words(20, 100, 7), 2);
+        assertSamePaths(new SpatialModel(head), reluMaps(3, 768, 14, 14, 6), SpatialHeadTest.words(20, 100, 7), 2);
     }
 
     @Test
     void float32ScoringEqualsTheFloat64PathOnThePooledHead() {
         PooledHead head = PooledHead.create(32, 12, 4);
-        assertSamePaths(new SpatialModel(head), reluMaps(5, 32, 4, 4, 8), words(6, 12, 9), 64);
+        assertSamePaths(new SpatialModel(head), reluMaps(5, 32, 4, 4, 8), SpatialHeadTest.words(6, 12, 9), 64);
     }
 
     /**
@@ -109,7 +98,7 @@ class SpatialScoringTest {
     void scoringEqualsTheHeadsDefinitionComputedByHand() {
         CosineMapHead head = CosineMapHead.create(24, 3, 10, 6, 11);
         FeatureMaps maps = reluMaps(3, 24, 4, 5, 12);
-        LabelVectors labels = words(4, 10, 13);
+        LabelVectors labels = SpatialHeadTest.words(4, 10, 13);
         Scores s = new SpatialModel(head).score(maps, List.of("a", "b", "c"), labels, 2, 2, d -> { });
         for (int i = 0; i < 3; i++) {
             for (int l = 0; l < 4; l++) {
