@@ -26,8 +26,10 @@ import java.util.function.LongConsumer;
 /** Train and score from specs: data → frozen backbone maps → head → model directory / scores directory. */
 public final class SpatialJob {
     /**
-     * The frozen backbone: an ONNX file (input size freed) or a trained imvec CNN directory, its
-     * tap, and the model card (null: the one beside the model, else one derived from the graph).
+     * The frozen backbone and its tap: an ONNX file (input size freed) or a trained imvec CNN
+     * directory (at {@code size} only its convolutional layers), e.g. 448 for 2×2 MobileNet
+     * mosaics; and the model card of an ONNX file (null: the one beside the model, else one
+     * derived from the graph).
      */
     public record Tap(Path model, String layer, int size, Path card) {
         public Tap(Path model, String layer, int size) {
@@ -35,7 +37,10 @@ public final class SpatialJob {
         }
 
         Backbone open() {
-            if (Files.isDirectory(model)) return TrainedNet.load(model);
+            if (Files.isDirectory(model)) {
+                TrainedNet net = TrainedNet.load(model);
+                return size <= 0 ? net : net.atInputSize(size, size);
+            }
             ModelCard given = readCard();
             if (size <= 0) return OnnxBackbone.open(model, given);
             ModelCard c;

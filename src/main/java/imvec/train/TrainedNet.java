@@ -217,7 +217,87 @@ public final class TrainedNet implements Backbone {
 
     @Override
     public synchronized Map<String, Tensor> forward(float[] nchw, int n, List<String> names) {
-        long rowLength = inputShape(1).size();
+        return forward(nchw, n, names, architecture.height(), architecture.width());
+    }
+
+    /**
+     * This net's convolutional part at another input size, e.g. a 2×2 mosaic of 28-pixel images
+     * at 56×56: convolutions and pooling slide over any size, so the layers before the first
+     * flatten can be tapped; the fully connected ones cannot (their weights fix the size) and are
+     * not listed. The view shares this net's weights; closing it closes the net.
+     */
+    public Backbone atInputSize(int height, int width) {
+        if (height < architecture.height() || width < architecture.width()) {
+            throw new UserError(architecture.name() + " needs an input of at least " + architecture.height() + "×"
+                    + architecture.width() + " pixels, not " + height + "×" + width + ".");
+        }
+        return new ResizedInput(height, width);
+    }
+
+    private final class ResizedInput implements Backbone {
+        private final int height, width;
+        private final List<LayerInfo> convLayers;
+        private final ModelCard sized;
+
+        ResizedInput(int height, int width) {
+            this.height = height;
+            this.width = width;
+            List<LayerInfo> out = new ArrayList<>();
+            Shape[] shapes = {new Shape(1, architecture.channels(), height, width)};
+            for (NamedBlock step : steps) {
+                if (step.opType().equals("Flatten")) break;
+                shapes = step.block().getOutputShapes(shapes);
+                long[] dims = shapes[0].getShape().clone();
+                dims[0] = -1;
+                out.add(new LayerInfo(step.name(), step.opType(), dims));
+            }
+            this.convLayers = List.copyOf(out);
+            ModelCard c = card;
+            this.sized = new ModelCard(c.input(), c.channels(), height, width, c.resize(), c.mean(), c.std(), c.classesFile(),
+                    c.classes(), c.outputLayer(), c.featureLayer(), c.licence(), c.source(), c.sampling());
+        }
+
+        @Override
+        public List<LayerInfo> layers() {
+            return convLayers;
+        }
+
+        @Override
+        public ModelCard card() {
+            return sized;
+        }
+
+        @Override
+        public Path path() {
+            return TrainedNet.this.path();
+        }
+
+        @Override
+        public String sha256() {
+            return TrainedNet.this.sha256();
+        }
+
+        @Override
+        public Map<String, Tensor> forward(float[] nchw, int n, List<String> names) {
+            for (String name : names) {
+                if (convLayers.stream().noneMatch(l -> l.name().equals(name))) {
+                    throw new UserError("at " + height + "×" + width + " only the convolutional layers of " + architecture.name()
+                            + " can be tapped (" + String.join(", ", convLayers.stream().map(LayerInfo::name).toList())
+                            + "), not '" + name + "'.");
+                }
+            }
+            return TrainedNet.this.forward(nchw, n, names, height, width);
+        }
+
+        @Override
+        public void close() {
+            TrainedNet.this.close();
+        }
+    }
+
+    private synchronized Map<String, Tensor> forward(float[] nchw, int n, List<String> names, int height, int width) {
+        Shape input = new Shape(n, architecture.channels(), height, width);
+        long rowLength = (long) architecture.channels() * height * width;
         if (n < 0 || nchw.length != n * rowLength) {
             throw new IllegalArgumentException("expected " + n + " × " + rowLength + " input values, got " + nchw.length);
         }
@@ -230,7 +310,7 @@ public final class TrainedNet implements Backbone {
         withoutGradients(() -> {
             try (NDManager manager = model.getNDManager().newSubManager()) {
                 ParameterStore parameters = new ParameterStore(manager, false);
-                NDList x = new NDList(manager.create(nchw, inputShape(n)));
+                NDList x = new NDList(manager.create(nchw, input));
                 for (int i = 0; i <= last; i++) {
                     NamedBlock step = steps.get(i);
                     x = step.block().forward(parameters, x, false);

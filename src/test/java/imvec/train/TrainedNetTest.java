@@ -61,6 +61,32 @@ class TrainedNetTest {
     }
 
     @Test
+    void atALargerInputOnlyTheConvolutionalLayersAreTappedAndTheyMatchTheNativeSizeAwayFromTheSeam() {
+        try (TrainedNet net = freshFmCnn(3)) {
+            Backbone wide = net.atInputSize(56, 56);
+            assertThat(names(wide)).containsExactlyElementsOf(FM_LAYERS.subList(0, 8));
+            assertThat(wide.layers().get(7).shape()).containsExactly(-1, 64, 14, 14);
+            assertThat(wide.card().height()).isEqualTo(56);
+            float[] one = SyntheticImages.bands(1, 10, 1, 28, 28, 7).x();
+            float[] mosaic = new float[56 * 56]; // the image in the top-left cell, zeros elsewhere
+            for (int y = 0; y < 28; y++) System.arraycopy(one, y * 28, mosaic, y * 56, 28);
+            float[] small = net.forward(one, 1, List.of("conv1")).get("conv1").data();
+            float[] large = wide.forward(mosaic, 1, List.of("conv1")).get("conv1").data();
+            // A 3×3 convolution at rows and columns 0..26 reads only pixels 0..27 and the same zero padding.
+            for (int c = 0; c < 32; c++) {
+                for (int y = 0; y < 27; y++) {
+                    for (int x = 0; x < 27; x++) {
+                        assertThat(large[(c * 56 + y) * 56 + x]).isCloseTo(small[(c * 28 + y) * 28 + x], within(1e-5f));
+                    }
+                }
+            }
+            assertThatThrownBy(() -> wide.forward(mosaic, 1, List.of("fc1"))).isInstanceOf(UserError.class)
+                    .hasMessageContaining("only the convolutional layers");
+            assertThatThrownBy(() -> net.atInputSize(14, 14)).isInstanceOf(UserError.class).hasMessageContaining("at least 28×28");
+        }
+    }
+
+    @Test
     void forwardReturnsEveryRequestedLayerWithTheListedShape() {
         try (TrainedNet net = freshFmCnn(1)) {
             SyntheticImages images = SyntheticImages.bands(3, 10, 1, 28, 28, 5);
