@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "score", description = "Score images against any label words (seen or unseen): scores.npy, maps.npy, labels.txt, ids.txt.")
+@Command(name = "score", description = "Score images against any label words (seen or unseen): scores.npy, maps.npy, labels.txt, ids.txt (a ConSE model: cosines, no maps.npy).")
 final class SpatialScoreCommand implements Callable<Integer> {
     @Mixin
     Common common;
@@ -40,7 +40,7 @@ final class SpatialScoreCommand implements Callable<Integer> {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("scenes", s.ids().size());
         r.put("labels", s.labels().size());
-        r.put("map", List.of(s.height(), s.width()));
+        r.put("map", s.hasMaps() ? List.of(s.height(), s.width()) : null);
         r.put("out", out.toString());
         List<String> dropped = wanted.stream().filter(w -> !s.labels().contains(w)).toList();
         r.put("dropped_labels", dropped);
@@ -49,7 +49,7 @@ final class SpatialScoreCommand implements Callable<Integer> {
             return 0;
         }
         System.out.println("Scored " + s.ids().size() + " images against " + s.labels().size() + " labels ("
-                + s.height() + "×" + s.width() + " maps); wrote " + out + ".");
+                + (s.hasMaps() ? s.height() + "×" + s.width() + " maps" : "ConSE cosines, no maps") + "); wrote " + out + ".");
         if (!dropped.isEmpty()) {
             System.out.println("Dropped " + dropped.size() + " labels with no word vector in " + m.words.getFileName() + ": "
                     + String.join(", ", dropped) + ".");

@@ -1,5 +1,6 @@
 package imvec.cli;
 
+import imvec.spatial.Conse;
 import imvec.spatial.SpatialJob;
 import imvec.spatial.SpatialRun;
 import imvec.spatial.SpatialTraining;
@@ -14,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "train", description = "Train a spatial (or pooled baseline) head on a frozen backbone's conv map.")
+@Command(name = "train", description = "Train a spatial (or pooled baseline) head on a frozen backbone's conv map, or record a ConSE baseline (--head conse: the backbone's own classifier, nothing trained).")
 final class SpatialTrainCommand implements Callable<Integer> {
     @Mixin
     Common common;
@@ -32,6 +33,9 @@ final class SpatialTrainCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "0", description = "Input size for an ONNX backbone, e.g. 448 for 2×2 mosaics (default: the card's).")
     int size;
 
+    @Option(names = "--card", description = "Model card of an ONNX backbone (preprocessing, class list, output layer; ConSE needs the classes), e.g. cards/mobilenet-v1-0.75-224.json.")
+    Path card;
+
     @Option(names = "--words", required = true, description = "Word vectors file.")
     Path words;
 
@@ -41,8 +45,11 @@ final class SpatialTrainCommand implements Callable<Integer> {
     @Option(names = "--unseen", description = "File of unseen class names, one a line: never trained on.")
     Path unseen;
 
-    @Option(names = "--head", defaultValue = "spatial", description = "spatial or pooled (the baseline).")
+    @Option(names = "--head", defaultValue = "spatial", description = "spatial, pooled (the prior approach) or conse (ConSE, Norouzi et al. 2014).")
     String head;
+
+    @Option(names = "--top", defaultValue = "10", description = "ConSE's T: the most probable seen classes combined (default: ${DEFAULT-VALUE}).")
+    int top;
 
     @Option(names = "--blocks", defaultValue = "5", description = "k, embedding blocks per location (default: ${DEFAULT-VALUE}).")
     int blocks;
@@ -58,12 +65,14 @@ final class SpatialTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SpatialTraining training = SpatialTraining.builder().optKind(head).optBlocks(blocks).optEpochs(epochs).optSeed(seed).build();
         List<String> unseenNames = unseen == null ? List.of()
                 : Files.readAllLines(unseen).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+        SpatialJob.Tap where = new SpatialJob.Tap(backbone, tap, size, card);
+        if (Conse.KIND.equals(head)) return conse(where, unseenNames);
+        SpatialTraining training = SpatialTraining.builder().optKind(head).optBlocks(blocks).optEpochs(epochs).optSeed(seed).build();
         SpatialRun run;
         try (ProgressBar maps = common.progress("maps"); ProgressBar train = common.progress("train")) {
-            run = SpatialJob.train(data, new SpatialJob.Tap(backbone, tap, size), words, names, unseenNames, training,
+            run = SpatialJob.train(data, where, words, names, unseenNames, training,
                     d -> maps.update(d, d), (done, total, loss) -> train.update(done, total));
         }
         run.save(out);
@@ -77,6 +86,27 @@ final class SpatialTrainCommand implements Callable<Integer> {
                 + run.info().get("scenes_left_out") + " left out for unseen classes); epoch losses " + run.info().get("epoch_losses") + ".");
         List<?> dropped = (List<?>) run.info().get("no_word_vector");
         if (!dropped.isEmpty()) common.warn("no word vector, dropped: " + dropped);
+        System.out.println("Wrote " + out + ".");
+        return 0;
+    }
+
+    private int conse(SpatialJob.Tap where, List<String> unseenNames) throws Exception {
+        Map<String, Object> info = SpatialJob.conse(data, where, words, names, unseenNames, top);
+        SpatialRun.saveInfo(out, info);
+        Map<String, Object> s = new LinkedHashMap<>(info);
+        s.remove("classes");
+        s.put("classifier_classes", ((List<?>) info.get("classes")).size());
+        s.put("out", out.toString());
+        if (common.json) {
+            common.printJson(s);
+            return 0;
+        }
+        System.out.println("ConSE over " + ((List<?>) info.get("seen")).size() + " seen classes of " + data + " with T = " + top
+                + ", from the " + ((List<?>) info.get("classes")).size() + " classes of " + backbone.getFileName() + " ('" + info.get("output_layer") + "').");
+        List<?> dropped = (List<?>) info.get("no_word_vector");
+        if (!dropped.isEmpty()) common.warn("no word vector, dropped: " + dropped);
+        List<?> missing = (List<?>) info.get("seen_not_in_classifier");
+        if (!missing.isEmpty()) common.warn(missing.size() + " seen classes are not classes of the classifier and never get weight: " + missing);
         System.out.println("Wrote " + out + ".");
         return 0;
     }

@@ -3,7 +3,6 @@ package imvec.report;
 import imvec.analysis.Pca;
 import imvec.data.MultiLabelSet;
 import imvec.spatial.AppliedModel;
-import imvec.spatial.LabelVectors;
 import imvec.spatial.Projection;
 import imvec.spatial.RegionEmbeddings;
 import imvec.spatial.RegionPca;
@@ -14,6 +13,7 @@ import imvec.store.Manifest;
 import imvec.store.Npy;
 import imvec.store.StagedDirectory;
 import imvec.util.UserError;
+import imvec.words.LabelVectors;
 
 import java.io.IOException;
 import java.nio.file.Path;

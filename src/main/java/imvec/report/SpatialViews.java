@@ -2,9 +2,11 @@ package imvec.report;
 
 import imvec.data.Image;
 import imvec.data.MultiLabelSet;
+import imvec.spatial.Conse;
 import imvec.spatial.Projection;
 import imvec.spatial.Scores;
 import imvec.spatial.SpatialJob;
+import imvec.spatial.SpatialRun;
 import imvec.store.AtomicFiles;
 import imvec.store.Manifest;
 
@@ -60,6 +62,9 @@ public final class SpatialViews {
     /** Heat-map overlays of sigmoid(map) for each word over the first {@code limit} images: {@code out/<n>-<word>.png}. */
     public static Map<String, Object> localise(Path model, String spec, Path words, Path names, List<String> labels,
                                                int limit, Path out) throws IOException {
+        if (Conse.KIND.equals(SpatialRun.kind(model))) {
+            throw new imvec.util.UserError(model + " is a ConSE model, which has no localisation maps; localise with a spatial or pooled model.");
+        }
         Files.createDirectories(out);
         Scores s = SpatialJob.score(model, spec, words, names, labels, out.resolve("scores"), d -> { });
         MultiLabelSet scenes = SpatialJob.openScenes(spec);

@@ -1,5 +1,7 @@
 package imvec.spatial;
 
+import imvec.words.LabelVectors;
+
 import imvec.data.MultiLabelSet;
 import imvec.util.UserError;
 import imvec.util.Version;
@@ -69,7 +71,7 @@ public final class AppliedModel {
             seen.add(w);
         }
         Map<String, String> names = namesTsv == null ? Map.of() : ConceptNames.readNames(namesTsv);
-        LabelVectors v = LabelWords.require(words, wordsFile, names);
+        LabelVectors v = LabelVectors.require(words, wordsFile, names);
         if (v.dims() != run.integer("dims")) {
             throw new UserError(wordsFile.getFileName() + " has " + v.dims() + "-dim vectors; the model was trained on "
                     + run.integer("dims") + "-dim ones (" + run.string("words") + ").");
@@ -80,8 +82,7 @@ public final class AppliedModel {
     /** Computes the backbone maps of every image (once); {@code done} hears images finished. */
     public AppliedModel computeMaps(LongConsumer done) throws IOException {
         if (maps == null) {
-            maps = SpatialJob.maps(new SpatialJob.Tap(Path.of(run.string("backbone")), run.string("tap"), run.integer("input_size")),
-                    scenes, done);
+            maps = SpatialJob.maps(SpatialJob.Tap.of(run), scenes, done);
         }
         return this;
     }

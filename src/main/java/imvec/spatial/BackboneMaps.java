@@ -52,4 +52,24 @@ public final class BackboneMaps {
         }
         return new FeatureMaps(n, c, h, w, data == null ? new float[0] : data);
     }
+
+    /**
+     * The classifier output ({@code layer}, e.g. the card's {@code output_layer}) of every scene,
+     * one row of class scores each, with the backbone's own preprocessing {@code pre}.
+     */
+    public static float[][] classifier(Backbone backbone, String layer, Preprocess pre, MultiLabelSet scenes, int batch,
+                                       LongConsumer done) throws IOException {
+        int n = scenes.size(), per = pre.size();
+        float[][] out = new float[n][];
+        for (int from = 0; from < n; from += batch) {
+            int size = Math.min(batch, n - from);
+            float[] x = new float[size * per];
+            for (int i = 0; i < size; i++) pre.apply(scenes.read(from + i), x, i * per);
+            Tensor t = backbone.forward(x, size, List.of(layer)).get(layer);
+            int classes = t.data().length / size;
+            for (int i = 0; i < size; i++) out[from + i] = java.util.Arrays.copyOfRange(t.data(), i * classes, (i + 1) * classes);
+            done.accept(from + size);
+        }
+        return out;
+    }
 }

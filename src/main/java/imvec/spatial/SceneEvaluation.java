@@ -201,7 +201,7 @@ public final class SceneEvaluation {
         Segmented segmented = null;
         Searched searched = null;
         if (!scores.hasMaps()) {
-            notes.add("the scores directory has no maps.npy, so localisation, segmentation and map search are skipped");
+            notes.add("no maps: localisation, segmentation and map search skipped (" + scores.dir().getFileName() + " has no maps.npy, e.g. ConSE scores)");
         } else if (!data.hasMasks()) {
             notes.add(data.spec() + " has no masks, so localisation, segmentation and map search are skipped");
         } else {

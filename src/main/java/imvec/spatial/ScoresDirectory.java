@@ -1,6 +1,8 @@
 package imvec.spatial;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import imvec.store.AtomicFiles;
+import imvec.store.Manifest;
 import imvec.store.Npy;
 import imvec.util.UserError;
 
@@ -12,17 +14,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A scores directory as {@code imvec spatial score} writes it: {@code manifest.json} (provenance),
- * {@code labels.txt} (the L labels, the column order), {@code ids.txt} (the N image ids),
- * {@code scores.npy} (float32 N×L probabilities) and {@code maps.npy} (float32 N×L×H×W per-location
- * logits; optional here, needed for localisation and map search). Maps are read one image at a
- * time, so an evaluation never holds all of them.
+ * A scores directory, written by {@link #write} and read back by {@link #open}: {@code manifest.json}
+ * (provenance), {@code labels.txt} (the L labels, the column order), {@code ids.txt} (the N image
+ * ids), {@code scores.npy} (float32 N×L: probabilities for the spatial and pooled heads, cosines in
+ * [−1, 1] for ConSE; the manifest's {@code score} says which, and the evaluation needs only their
+ * order) and {@code maps.npy} (float32 N×L×H×W per-location logits; optional, needed for
+ * localisation and map search, absent for ConSE). Maps are read one image at a time, so an
+ * evaluation never holds all of them.
  */
 public final class ScoresDirectory {
     private final Path dir;
@@ -46,6 +52,36 @@ public final class ScoresDirectory {
         this.mapsOffset = mapsOffset;
         this.mapHeight = mapHeight;
         this.mapWidth = mapWidth;
+    }
+
+    /**
+     * Writes {@code s} into {@code dir}: into a temporary sibling first, moved into place whole, so
+     * a failed run leaves no half-written directory. Without maps ({@link Scores#hasMaps()}) no
+     * {@code maps.npy} is written.
+     */
+    public static void write(Path dir, Scores s, Map<String, Object> provenance) throws IOException {
+        Path abs = dir.toAbsolutePath();
+        Path tmp = Files.createTempDirectory(abs.getParent() == null ? Path.of(".") : abs.getParent(), ".scores-");
+        try {
+            // A temporary directory is private (rwx------); the scores are an ordinary output.
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+            int n = s.ids().size(), l = s.labels().size();
+            Files.writeString(tmp.resolve("labels.txt"), String.join("\n", s.labels()) + "\n");
+            Files.writeString(tmp.resolve("ids.txt"), String.join("\n", s.ids()) + "\n");
+            Npy.write(tmp.resolve("scores.npy"), s.scores(), n, l);
+            if (s.hasMaps()) Npy.write(tmp.resolve("maps.npy"), s.maps(), n, l, s.height(), s.width());
+            Files.writeString(tmp.resolve("manifest.json"), Manifest.json().writerWithDefaultPrettyPrinter().writeValueAsString(provenance));
+            if (Files.exists(abs)) deleteTree(abs);
+            AtomicFiles.move(tmp, abs);
+        } finally {
+            if (Files.exists(tmp)) deleteTree(tmp);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
     }
 
     /** Opens and checks a scores directory: every file present and every shape agreeing. */
@@ -116,7 +152,7 @@ public final class ScoresDirectory {
         return ids;
     }
 
-    /** N×L probabilities. */
+    /** N×L scores: probabilities, or cosines for ConSE (higher ranks first either way). */
     public float[][] scores() {
         return scores;
     }

@@ -17,7 +17,9 @@ import java.util.Map;
 /**
  * A trained model directory: {@code head.json} (head kind and sizes, the backbone tap that feeds
  * it, and provenance: data, words, seen/unseen lists, k, epochs, seed, version) and one
- * {@code params/<name>.npy} per head parameter.
+ * {@code params/<name>.npy} per head parameter. A ConSE model directory has only {@code head.json}
+ * (kind {@code conse}: the classifier, its class list and output layer, the seen classes, T); read
+ * it with {@link #readInfo}, since it has no head to {@link #load}.
  */
 public record SpatialRun(Head head, Map<String, Object> info) {
     public static final String FILE = "head.json";
@@ -26,18 +28,36 @@ public record SpatialRun(Head head, Map<String, Object> info) {
         Path abs = dir.toAbsolutePath();
         Files.createDirectories(abs.resolve("params"));
         for (Head.Param p : head.params()) Npy.write(abs.resolve("params").resolve(p.name() + ".npy"), p.values(), p.shape());
-        AtomicFiles.writeString(abs.resolve(FILE), Manifest.json().writerWithDefaultPrettyPrinter().writeValueAsString(info));
+        saveInfo(abs, info);
     }
 
+    /** Writes {@code head.json} alone: all a model without parameters (ConSE) has. */
+    public static void saveInfo(Path dir, Map<String, Object> info) throws IOException {
+        Files.createDirectories(dir.toAbsolutePath());
+        AtomicFiles.writeString(dir.toAbsolutePath().resolve(FILE), Manifest.json().writerWithDefaultPrettyPrinter().writeValueAsString(info));
+    }
+
+    /** A model directory's {@code head.json}, whatever its kind. */
     @SuppressWarnings("unchecked")
-    public static SpatialRun load(Path dir) {
+    public static Map<String, Object> readInfo(Path dir) {
         Path file = dir.resolve(FILE);
         if (!Files.isRegularFile(file)) throw new UserError(dir + " is not a spatial model directory (no " + FILE + ").");
-        Map<String, Object> info;
         try {
-            info = new ObjectMapper().readValue(file.toFile(), LinkedHashMap.class);
+            return new ObjectMapper().readValue(file.toFile(), LinkedHashMap.class);
         } catch (IOException e) {
             throw new UserError("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code spatial}, {@code pooled} or {@code conse}. */
+    public static String kind(Path dir) {
+        return String.valueOf(readInfo(dir).get("kind"));
+    }
+
+    public static SpatialRun load(Path dir) {
+        Map<String, Object> info = readInfo(dir);
+        if (Conse.KIND.equals(info.get("kind"))) {
+            throw new UserError(dir + " is a ConSE model: it has no trained head and no localisation maps.");
         }
         int channels = num(info, "channels"), dims = num(info, "dims");
         Head fresh = PooledHead.KIND.equals(info.get("kind")) ? PooledHead.create(channels, dims, 0)

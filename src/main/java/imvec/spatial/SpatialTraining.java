@@ -188,7 +188,7 @@ public final class SpatialTraining {
         /** {@code spatial} (default) or {@code pooled} (the baseline). */
         public Builder optKind(String kind) {
             if (!kind.equals(CosineMapHead.KIND) && !kind.equals(PooledHead.KIND)) {
-                throw new imvec.util.UserError("unknown head '" + kind + "'; use spatial or pooled.");
+                throw new imvec.util.UserError("unknown head '" + kind + "'; use spatial, pooled or conse.");
             }
             this.kind = kind;
             return this;

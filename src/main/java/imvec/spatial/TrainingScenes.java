@@ -1,6 +1,7 @@
 package imvec.spatial;
 
 import imvec.util.UserError;
+import imvec.words.LabelVectors;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -2,15 +2,16 @@
  * The spatial visual-semantic model: every location of a backbone's last conv map is embedded in
  * word space, so one model scores any label word (zero-shot), localises it, and projects image
  * collections along words. Cached backbone maps ({@link imvec.spatial.FeatureMaps}), the heads
- * ({@link imvec.spatial.CosineMapHead}, and the pooled baseline {@link imvec.spatial.PooledHead}),
+ * ({@link imvec.spatial.CosineMapHead}, and the baselines: the pooled {@link imvec.spatial.PooledHead} and
+ * ConSE, {@link imvec.spatial.Conse}, which uses the backbone's own classifier and has no maps),
  * training ({@link imvec.spatial.SpatialTraining}), scoring ({@link imvec.spatial.SpatialModel#score})
- * into a scores directory ({@link imvec.spatial.ScoresDir} writes it, {@link imvec.spatial.ScoresDirectory}
- * reads it), the evaluation of a scores directory against masks ({@link imvec.spatial.SceneEvaluation})
- * and map search ({@link imvec.spatial.MapQuery}, {@link imvec.spatial.MapSearcher}). The region
- * analyses start from {@link imvec.spatial.AppliedModel} (a model applied to a collection, inputs
- * checked first): {@link imvec.spatial.RegionEmbeddings} (the head's 1×1 conv at every location,
- * the layer compared with words, and each image's diversity), {@link imvec.spatial.WordClusters}
- * (images around given words) and {@link imvec.spatial.RegionPca}. A pipeline
+ * into a scores directory ({@link imvec.spatial.ScoresDirectory} writes and reads it), the evaluation
+ * of a scores directory against masks ({@link imvec.spatial.SceneEvaluation}) and map search
+ * ({@link imvec.spatial.MapQuery}, {@link imvec.spatial.MapSearcher}). The region analyses start
+ * from {@link imvec.spatial.AppliedModel} (a model applied to a collection, inputs checked first):
+ * {@link imvec.spatial.RegionEmbeddings} (the head's 1×1 conv at every location, the layer compared
+ * with words, and each image's diversity), {@link imvec.spatial.WordClusters} (images around given
+ * words) and {@link imvec.spatial.RegionPca}. A pipeline
  * package: uses engines (onnx, train), extract, analysis, words, data, store and model; the metrics
  * themselves are pure functions in {@code imvec.analysis}.
  */

@@ -46,6 +46,7 @@ class ReadmeCommandsTest {
         SKIPPED.put("./imvec bench explore", "drives headless Chromium over 70,000 thumbnails and 1M points: minutes");
         SKIPPED.put("./imvec bench spark", "a command of the imvec-spark module, which the launcher runs on that module's classpath; SparkExtractTest and scripts/spark-cluster-test run the Spark path");
         SKIPPED.put("./imvec bench im2vec", "Im2Vec epochs on all 50,000 CIFAR-10 images beside DJL: minutes");
+        SKIPPED.put("./imvec bench spatial", "trains the spatial head and scores 10,000 synthetic 768×14×14 scenes against 100 words: minutes on 2 cores (SpatialScoringTest checks the scoring it times)");
     }
 
     private static final int SPREAD = 100;

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import imvec.model.ProgressListener;
+import imvec.words.LabelVectors;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package imvec.spatial;
 import imvec.data.TestData;
 import imvec.onnx.OnnxBackbone;
 import imvec.util.UserError;
+import imvec.words.LabelVectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +22,7 @@ class SpatialInputsTest {
 
     @Test
     void anUnknownWordGetsADidYouMean() {
-        assertThatThrownBy(() -> LabelWords.require(List.of("dog", "zebraa"), glove(), Map.of()))
+        assertThatThrownBy(() -> LabelVectors.require(List.of("dog", "zebraa"), glove(), Map.of()))
                 .isInstanceOf(UserError.class)
                 .hasMessageContaining("'zebraa' has no word vector")
                 .hasMessageContaining("did you mean").hasMessageContaining("zebra");
@@ -29,13 +30,13 @@ class SpatialInputsTest {
 
     @Test
     void labelsWithNoVectorAreAllListed() {
-        assertThatThrownBy(() -> LabelWords.require(List.of("dog", "qqxqz", "zzvvkk"), glove(), Map.of()))
+        assertThatThrownBy(() -> LabelVectors.require(List.of("dog", "qqxqz", "zzvvkk"), glove(), Map.of()))
                 .isInstanceOf(UserError.class)
                 .hasMessageContaining("2 labels have no word vector").hasMessageContaining("qqxqz").hasMessageContaining("zzvvkk");
-        LabelWords.Resolved r = LabelWords.resolve(List.of("dog", "qqxqz", "cat"), glove(), Map.of());
-        assertThat(r.vectors().names()).containsExactly("dog", "cat");
-        assertThat(r.dropped()).containsExactly("qqxqz");
-        assertThat(r.vectors().dims()).isEqualTo(100);
+        LabelVectors r = LabelVectors.resolve(List.of("dog", "qqxqz", "cat"), glove(), Map.of(), Map.of());
+        assertThat(r.names()).containsExactly("dog", "cat");
+        assertThat(r.droppedLabels()).containsExactly("qqxqz");
+        assertThat(r.dims()).isEqualTo(100);
     }
 
     @Test
@@ -62,7 +63,7 @@ class SpatialInputsTest {
     void scoresDirectoryHoldsEveryFileAndNothingHalfWritten(@TempDir Path dir) throws Exception {
         Scores s = new Scores(List.of("a", "b"), List.of("dog", "cat", "sky"), 2, 3, new float[6], new float[36]);
         Path out = dir.resolve("scores");
-        ScoresDir.write(out, s, Map.of("model", "m"));
+        ScoresDirectory.write(out, s, Map.of("model", "m"));
         assertThat(Files.readAllLines(out.resolve("labels.txt"))).containsExactly("dog", "cat", "sky");
         assertThat(Files.readAllLines(out.resolve("ids.txt"))).containsExactly("a", "b");
         assertThat(imvec.store.Npy.read(out.resolve("maps.npy")).shape()).containsExactly(2, 3, 2, 3);

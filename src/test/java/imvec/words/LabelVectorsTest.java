@@ -25,14 +25,14 @@ class LabelVectorsTest {
                 "shark", new float[] {0, 4, 0},
                 "tinca", new float[] {0, 0, 2},
                 "dog", new float[] {1, 1, 1}), "test vectors");
-        LabelVectors.Result r = LabelVectors.resolve(List.of("great_white_shark", "great_shark", "n01440764", "dog", "zebra"), words,
+        LabelVectors r = LabelVectors.resolve(List.of("great_white_shark", "great_shark", "n01440764", "dog", "zebra"), words,
                 Map.of("n01440764", "tench, Tinca tinca"), Map.of());
-        assertThat(r.labels()).containsExactly("great_shark", "n01440764", "dog");
+        assertThat(r.names()).containsExactly("great_shark", "n01440764", "dog");
         // great_shark: mean (1.5, 2, 0), length 2.5.
-        assertThat(r.vectors()[0]).containsExactly(new float[] {0.6f, 0.8f, 0f}, within(1e-6f));
+        assertThat(r.unit()[0]).containsExactly(new float[] {0.6f, 0.8f, 0f}, within(1e-6f));
         // The synset takes its second synonym, the first whose every word has a vector.
-        assertThat(r.vectors()[1]).containsExactly(new float[] {0, 0, 1}, within(1e-6f));
-        for (float[] v : r.vectors()) assertThat(norm(v)).isCloseTo(1.0, within(1e-6));
+        assertThat(r.unit()[1]).containsExactly(new float[] {0, 0, 1}, within(1e-6f));
+        for (float[] v : r.unit()) assertThat(norm(v)).isCloseTo(1.0, within(1e-6));
         assertThat(r.dropped()).extracting(LabelVectors.Dropped::label).containsExactly("great_white_shark", "zebra");
         assertThat(r.dropped().get(0).missing()).containsExactly("white");
         assertThat(r.droppedSentence()).startsWith("2 of 5 labels have no word vector in test vectors").contains("'zebra'");
@@ -47,13 +47,13 @@ class LabelVectorsTest {
         Assumptions.assumeTrue(Files.exists(names) && Files.exists(glove), "ImageNet names or the GloVe subset is missing; skipping");
         // The header line reads as a class called "synset"; only real synsets count.
         List<String> synsets = ConceptNames.readNames(names).keySet().stream().filter(s -> s.matches("n\\d+")).toList();
-        LabelVectors.Result r = LabelVectors.resolve(synsets, glove, names, null);
-        assertThat(r.labels().size() + r.dropped().size()).isEqualTo(1000);
-        assertThat(r.labels().size()).isGreaterThan(500);
+        LabelVectors r = LabelVectors.resolve(synsets, glove, names, null);
+        assertThat(r.names().size() + r.dropped().size()).isEqualTo(1000);
+        assertThat(r.names().size()).isGreaterThan(500);
         assertThat(r.dims()).isEqualTo(100);
-        int tench = r.labels().indexOf("n01440764");
-        int goldfish = r.labels().indexOf("n01443537");
+        int tench = r.names().indexOf("n01440764");
+        int goldfish = r.names().indexOf("n01443537");
         Assumptions.assumeTrue(tench >= 0 && goldfish >= 0);
-        assertThat(norm(r.vectors()[tench])).isCloseTo(1.0, within(1e-5));
+        assertThat(norm(r.unit()[tench])).isCloseTo(1.0, within(1e-5));
     }
 }

@@ -1,0 +1,135 @@
+package imvec.bench;
+
+import imvec.spatial.FeatureMaps;
+import imvec.spatial.Scores;
+import imvec.spatial.SpatialModel;
+import imvec.spatial.SpatialTraining;
+import imvec.spatial.TrainingScenes;
+import imvec.util.UserError;
+import imvec.words.LabelVectors;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
+
+/**
+ * The spatial model's speed on cached maps, the two figures issue 13 asks for: head training
+ * scenes/s and the seconds to score 10,000 cached scenes against 100 words (goal: under 10 s).
+ * The maps are synthetic, of MobileNet's real shape at 448 (768×14×14, non-negative and sparse as
+ * after its ReLU), and the words random unit vectors of GloVe's 100 dims: the arithmetic is the
+ * same as on real maps, which would need about 6 GB of heap for 10,000 scenes. Scoring streams the
+ * scenes through in chunks (each chunk drawn fresh, outside the timing), so it never holds them all.
+ */
+public final class SpatialBench {
+    public static final int CHANNELS = 768, SIDE = 14, DIMS = 100;
+
+    private SpatialBench() {
+    }
+
+    /** Training: scenes, epochs (the first warms up and is left out of the rate), and per-epoch seconds. */
+    public record Training(String head, int scenes, int seenLabels, int labelsPerScene, int batch, int epochs,
+                           double[] epochSeconds, double scenesPerSecond, String loadBefore) {
+    }
+
+    /** One scoring path timed: scenes scored, seconds, and the 10,000-scene figure at that rate. */
+    public record Scoring(String path, int scenes, int words, int batch, double seconds, double scenesPerSecond,
+                          double secondsFor10k, String loadBefore) {
+    }
+
+    public record Result(String maps, int threads, int cores, Training training, Scoring float32, Scoring float64,
+                         boolean goalMet, String loadAfter) {
+    }
+
+    /**
+     * @param trainScenes scenes the head trains on
+     * @param epochs      training epochs, at least 2
+     * @param scoreScenes scenes scored in float32 (the issue's figure: 10,000)
+     * @param words       words scored (the issue's figure: 100)
+     * @param f64Scenes   scenes also scored on the float64 path, for comparison (0 skips it)
+     * @param progress    (done, total) over training batches then scored scenes
+     */
+    public static Result run(int trainScenes, int epochs, int scoreScenes, int words, int f64Scenes, int threads,
+                             BiConsumer<Long, Long> progress) {
+        if (epochs < 2) throw new UserError("--epochs must be at least 2: the first epoch only warms up.");
+        if (trainScenes < 1 || scoreScenes < 1 || words < 1 || f64Scenes < 0) {
+            throw new UserError("--train-scenes, --scenes and --words must be at least 1 and --float64-scenes at least 0.");
+        }
+        SplittableRandom random = new SplittableRandom(13);
+        LabelVectors vocabulary = randomWords(Math.max(words, 200), random);
+        FeatureMaps trainMaps = maps(trainScenes, random);
+        int[][] labels = new int[trainScenes][];
+        for (int i = 0; i < trainScenes; i++) {
+            labels[i] = new int[1 + random.nextInt(4)];
+            for (int j = 0; j < labels[i].length; j++) labels[i][j] = random.nextInt(vocabulary.size());
+        }
+        TrainingScenes data = TrainingScenes.of(trainMaps, labels, vocabulary.names(), vocabulary);
+        SpatialTraining training = SpatialTraining.builder().optEpochs(epochs).optThreads(threads).build();
+        String loadTrain = TsneBench.loadAverage();
+        long batches = (long) epochs * ((trainScenes + training.batchSize() - 1) / training.batchSize());
+        long total = batches + scoreScenes + f64Scenes;
+        List<Long> epochEnds = new ArrayList<>();
+        long[] start = {System.nanoTime()};
+        SpatialTraining.Result trained = training.train(data, (done, all, loss) -> {
+            progress.accept(done, total);
+            if (done % (all / epochs) == 0) epochEnds.add(System.nanoTime());
+        }, SpatialTraining.BatchObserver.NONE);
+        double[] epochSeconds = new double[epochEnds.size()];
+        for (int e = 0; e < epochSeconds.length; e++) epochSeconds[e] = (epochEnds.get(e) - (e == 0 ? start[0] : epochEnds.get(e - 1))) / 1e9;
+        double afterWarmUp = 0;
+        for (int e = 1; e < epochSeconds.length; e++) afterWarmUp += epochSeconds[e];
+        Training t = new Training(trained.head().kind(), trainScenes, vocabulary.size(), training.labelsPerScene(),
+                training.batchSize(), epochs, epochSeconds, trainScenes * (epochSeconds.length - 1) / afterWarmUp, loadTrain);
+
+        SpatialModel model = new SpatialModel(trained.head());
+        LabelVectors scored = new LabelVectors(vocabulary.names().subList(0, words),
+                java.util.Arrays.copyOf(vocabulary.unit(), words));
+        Scoring f32 = score(model, scored, scoreScenes, SpatialModel.Precision.FLOAT32, threads, random, batches, total, progress);
+        Scoring f64 = f64Scenes == 0 ? null
+                : score(model, scored, f64Scenes, SpatialModel.Precision.FLOAT64, threads, random, batches + scoreScenes, total, progress);
+        return new Result("synthetic " + CHANNELS + "×" + SIDE + "×" + SIDE + " ReLU maps (MobileNet conv_pw_13_relu at 448), "
+                + DIMS + "-d random unit words", threads, Runtime.getRuntime().availableProcessors(), t, f32, f64,
+                f32.secondsFor10k() < 10, TsneBench.loadAverage());
+    }
+
+    private static final int CHUNK = 500, BATCH = 64;
+
+    private static Scoring score(SpatialModel model, LabelVectors words, int scenes, SpatialModel.Precision precision, int threads,
+                                 SplittableRandom random, long offset, long total, BiConsumer<Long, Long> progress) {
+        String load = TsneBench.loadAverage();
+        double seconds = 0;
+        for (int from = 0; from < scenes; from += CHUNK) {
+            int size = Math.min(CHUNK, scenes - from);
+            FeatureMaps chunk = maps(size, random);
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < size; i++) ids.add("scene-" + (from + i));
+            long t0 = System.nanoTime();
+            Scores s = model.score(chunk, ids, words, BATCH, threads, precision, d -> { });
+            seconds += (System.nanoTime() - t0) / 1e9;
+            if (s.scores().length != size * words.size()) throw new IllegalStateException("scored " + s.scores().length + " values");
+            progress.accept(offset + from + size, total);
+        }
+        String path = precision == SpatialModel.Precision.FLOAT32 ? "float32 (default)" : "float64 (the path before)";
+        return new Scoring(path, scenes, words.size(), BATCH, seconds, scenes / seconds, 10_000 * seconds / scenes, load);
+    }
+
+    /** Non-negative maps with about 30 % of the values zero, as after MobileNet's ReLU6. */
+    static FeatureMaps maps(int n, SplittableRandom random) {
+        float[] data = new float[Math.multiplyExact(n, CHANNELS * SIDE * SIDE)];
+        for (int i = 0; i < data.length; i++) {
+            double v = random.nextDouble() * 2 - 0.6;
+            data[i] = v > 0 ? (float) v : 0f;
+        }
+        return new FeatureMaps(n, CHANNELS, SIDE, SIDE, data);
+    }
+
+    static LabelVectors randomWords(int count, SplittableRandom random) {
+        List<String> names = new ArrayList<>();
+        float[][] v = new float[count][DIMS];
+        for (int i = 0; i < count; i++) {
+            names.add("word" + i);
+            for (int j = 0; j < DIMS; j++) v[i][j] = (float) (random.nextDouble() * 2 - 1);
+        }
+        return new LabelVectors(names, v);
+    }
+}
