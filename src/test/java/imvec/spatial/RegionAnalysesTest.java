@@ -3,6 +3,7 @@ package imvec.spatial;
 import imvec.analysis.Pca;
 import imvec.model.ProgressListener;
 import imvec.util.UserError;
+import imvec.words.LabelVectors;
 import org.hipparchus.linear.MatrixUtils;
 import org.hipparchus.linear.SingularValueDecomposition;
 import org.junit.jupiter.api.BeforeAll;
