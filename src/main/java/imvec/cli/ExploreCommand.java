@@ -4,6 +4,7 @@ import imvec.explore.Browser;
 import imvec.explore.ExploreRun;
 import imvec.explore.ExploreServer;
 import imvec.explore.Layouts;
+import imvec.explore.SpatialExplorer;
 import imvec.explore.ThumbnailAtlas;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,18 +38,34 @@ final class ExploreCommand implements Callable<Integer> {
     @Option(names = "--thumbnail", description = "Thumbnail side in pixels (default 32 up to 16,384 images, 16 beyond).")
     Integer thumbnail;
 
+    @Option(names = "--spatial", description = "A spatial model directory (from `imvec spatial train`): any word searches, localises and lays out the images; painted grids search them.")
+    Path spatial;
+
+    @Option(names = "--words", description = "Word vectors for --spatial (default: the file the model was trained with).")
+    Path words;
+
+    @Option(names = "--names", description = "TSV of class id → names for --spatial (default: the model's, if any).")
+    Path names;
+
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) throw new imvec.util.UserError("--port must be 0 to 65535; got " + port + ".");
+        if ((words != null || names != null) && spatial == null) throw new imvec.util.UserError("--words and --names go with --spatial MODEL_DIR.");
         ExploreRun r = ExploreRun.open(run, layer);
         ThumbnailAtlas atlas;
         try (ProgressBar bar = common.progress("thumbnails")) {
             atlas = ThumbnailAtlas.open(r, thumbnail != null ? thumbnail : ThumbnailAtlas.defaultTile(r.n()), d -> bar.update(d, r.n()));
         }
+        SpatialExplorer model = null;
+        if (spatial != null) {
+            try (ProgressBar bar = common.progress("spatial maps")) {
+                model = SpatialExplorer.open(r, spatial, words, names, d -> bar.update(d, r.n()));
+            }
+        }
         if (!host.equals("127.0.0.1") && !host.equals("localhost") && !host.equals("::1")) {
             common.warn("listening on " + host + ": anyone who can reach it and has the URL's token can see the images and change labels.");
         }
-        ExploreServer server = ExploreServer.builder().setRun(r).setAtlas(atlas).optHost(host).optPort(port).start();
+        ExploreServer server = ExploreServer.builder().setRun(r).setAtlas(atlas).optHost(host).optPort(port).optSpatial(model).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -62,6 +62,9 @@ public final class ExploreServer implements AutoCloseable {
     private final LabelJournal labels;
     private final WordScorer scorer;
     private final LocalisationMaps maps;
+    private final SpatialExplorer spatial;
+    private final Map<String, ExploreRun> layerRuns = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Layouts> layerLayouts = new java.util.concurrent.ConcurrentHashMap<>();
     private final String host;
     private final String token;
     private final Consumer<JsonNode> benchSink;
@@ -74,8 +77,11 @@ public final class ExploreServer implements AutoCloseable {
         this.layouts = new Layouts(b.run);
         this.atlas = b.atlas;
         this.labels = LabelJournal.open(b.run.dir(), b.run.ids());
-        this.scorer = b.scorer != null ? b.scorer : new ClassNameScorer(b.run);
-        this.maps = b.maps;
+        this.spatial = b.spatial;
+        this.scorer = b.scorer != null ? b.scorer : b.spatial != null ? b.spatial : new ClassNameScorer(b.run);
+        this.maps = b.spatial != null && b.maps == LocalisationMaps.NONE ? b.spatial : b.maps;
+        layerRuns.put(b.run.layer(), b.run);
+        layerLayouts.put(b.run.layer(), layouts);
         this.host = b.host;
         this.token = b.token != null ? b.token : newToken();
         this.benchSink = b.benchSink;
@@ -94,6 +100,7 @@ public final class ExploreServer implements AutoCloseable {
         private String token;
         private WordScorer scorer;
         private LocalisationMaps maps = LocalisationMaps.NONE;
+        private SpatialExplorer spatial;
         private Consumer<JsonNode> benchSink;
 
         public Builder setRun(ExploreRun run) {
@@ -137,6 +144,15 @@ public final class ExploreServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The spatial visual-semantic model over this run: it becomes the word scorer and the
+         * localisation maps (unless those are set), and adds word layouts and map search.
+         */
+        public Builder optSpatial(SpatialExplorer spatial) {
+            this.spatial = spatial;
+            return this;
+        }
+
         /** Receives the page's timings when it runs in bench mode ({@code imvec bench explore}). */
         public Builder optBenchSink(Consumer<JsonNode> sink) {
             this.benchSink = sink;
@@ -166,6 +182,7 @@ public final class ExploreServer implements AutoCloseable {
         });
         app.before(this::guard);
         app.exception(UserError.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
+        app.exception(NotImplementedFeature.class, (e, ctx) -> error(ctx, HttpStatus.NOT_IMPLEMENTED, e.getMessage()));
         app.exception(NumberFormatException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "not a number: " + e.getMessage()));
         routes();
         try {
@@ -225,11 +242,13 @@ public final class ExploreServer implements AutoCloseable {
         app.get("/vendor/{name}", ctx -> vendor(ctx, ctx.pathParam("name")));
         app.get("/api/run", ctx -> ctx.json(describe()));
         app.get("/api/layout/{kind}", this::layout);
+        app.get("/api/wordlayout", this::wordLayout);
+        app.post("/api/mapsearch", this::mapSearch);
         app.get("/api/attributes", ctx -> ctx.json(Attributes.of(run)));
         app.get("/api/atlas/{page}", this::atlasPage);
         app.get("/api/image/{row}", this::image);
         app.get("/api/item/{row}", ctx -> ctx.json(Attributes.item(run, row(ctx), labels.labels().get(run.id(row(ctx))))));
-        app.get("/api/neighbours/{row}", ctx -> ctx.json(Neighbours.of(run, row(ctx), intParam(ctx, "k", 24, 1, 200))));
+        app.get("/api/neighbours/{row}", ctx -> ctx.json(Neighbours.of(layerRun(ctx), row(ctx), intParam(ctx, "k", 24, 1, 200))));
         app.get("/api/search", this::search);
         app.get("/api/localise/{row}", this::localise);
         app.get("/api/labels", ctx -> ctx.json(labelState()));
@@ -302,23 +321,85 @@ public final class ExploreServer implements AutoCloseable {
         m.put("atlas", atlas.layout());
         m.put("search", scorer.describe());
         m.put("localisation", maps.available());
+        m.put("spatial", spatial == null ? null : spatial.describeModel());
         m.put("labels_file", labels.csvFile().toString());
         m.put("version", imvec.util.Version.get());
         return m;
     }
 
     private void layout(Context ctx) {
-        Layouts.State s = layouts.poll(Layouts.Kind.of(ctx.pathParam("kind")));
+        Layouts.Kind kind = Layouts.Kind.of(ctx.pathParam("kind"));
+        ExploreRun r = layerRun(ctx);
+        Layouts.State s = layerLayouts.computeIfAbsent(r.layer(), l -> new Layouts(r)).poll(kind);
         if (s.error() != null) {
             error(ctx, HttpStatus.UNPROCESSABLE_CONTENT, s.error());
         } else if (!s.ready()) {
             ctx.status(HttpStatus.ACCEPTED).json(Map.of("status", "computing", "progress", s.progress()));
         } else {
-            ByteBuffer b = ByteBuffer.allocate(s.coordinates().length * 4).order(ByteOrder.LITTLE_ENDIAN);
-            b.asFloatBuffer().put(s.coordinates());
-            ctx.header("X-Dims", Integer.toString(s.kind().dims()));
-            ctx.contentType("application/octet-stream").result(b.array());
+            coordinates(ctx, s.coordinates(), s.kind().dims(), r.layer());
         }
+    }
+
+    private static void coordinates(Context ctx, float[] coords, int dims, String layer) {
+        ByteBuffer b = ByteBuffer.allocate(coords.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(coords);
+        ctx.header("X-Dims", Integer.toString(dims));
+        if (layer != null) ctx.header("X-Layer", layer);
+        ctx.contentType("application/octet-stream").result(b.array());
+    }
+
+    /**
+     * The run opened at the layer the request names ({@code ?layer=}, default the one the explorer
+     * started with); each layer is read once and kept, with its layouts.
+     */
+    private ExploreRun layerRun(Context ctx) {
+        String layer = ctx.queryParam("layer");
+        if (layer == null || layer.isEmpty() || layer.equals(run.layer())) return run;
+        List<String> names = run.manifest().layers().stream().map(l -> l.name()).toList();
+        if (!names.contains(layer)) {
+            String shown = layer.length() > 60 ? layer.substring(0, 60) + "…" : layer;
+            String hint = imvec.util.Suggestions.didYouMean(shown, names);
+            throw new UserError("the run has no layer '" + shown + "'" + (hint.isEmpty() ? "; it stores " + String.join(", ", names) + "." : hint));
+        }
+        return layerRuns.computeIfAbsent(layer, l -> ExploreRun.open(run.dir(), l));
+    }
+
+    private SpatialExplorer spatial() {
+        if (spatial == null) throw new NotImplementedFeature();
+        return spatial;
+    }
+
+    /** 501: the request is fine but this explorer was started without a spatial model. */
+    private static final class NotImplementedFeature extends RuntimeException {
+        NotImplementedFeature() {
+            super("this needs the spatial visual-semantic model: start imvec explore with --spatial MODEL_DIR.", null, false, false);
+        }
+    }
+
+    /** {@code ?x=word[&y=word]}: the collection along one or two words (N×2, like the other layouts). */
+    private void wordLayout(Context ctx) {
+        SpatialExplorer s = spatial();
+        List<String> axis = new ArrayList<>();
+        axis.add(ctx.queryParam("x") == null ? "" : ctx.queryParam("x"));
+        String y = ctx.queryParam("y");
+        if (y != null && !y.isBlank()) axis.add(y);
+        coordinates(ctx, s.layout(axis), 2, null);
+    }
+
+    /** {@code {"query": {"word": [[1, 0], [0, -1]], …}, "top": k}} → the best images for the painted maps. */
+    private void mapSearch(Context ctx) {
+        SpatialExplorer s = spatial();
+        JsonNode b = body(ctx);
+        JsonNode top = b.get("top");
+        if (top != null && (!top.canConvertToInt() || top.asInt() < 1 || top.asInt() > 1000)) {
+            throw new UserError("top must be a whole number from 1 to 1000.");
+        }
+        List<SpatialExplorer.Hit> hits = s.search(b.get("query"), top == null ? 48 : top.asInt());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rows", hits.stream().map(SpatialExplorer.Hit::row).toList());
+        m.put("ids", hits.stream().map(SpatialExplorer.Hit::id).toList());
+        m.put("scores", hits.stream().map(SpatialExplorer.Hit::score).toList());
+        ctx.json(m);
     }
 
     private void atlasPage(Context ctx) throws IOException {
@@ -482,6 +563,6 @@ public final class ExploreServer implements AutoCloseable {
     @Override
     public void close() {
         if (app != null) app.stop();
-        layouts.close();
+        layerLayouts.values().forEach(Layouts::close);
     }
 }

@@ -4,8 +4,11 @@
  * caches PCA and t-SNE maps; {@link imvec.explore.ThumbnailAtlas} caches thumbnails as atlas pages;
  * {@link imvec.explore.LabelJournal} is the append-only labels file; {@link imvec.explore.ExploreServer}
  * serves it all over Javalin with the safety rules (token, Host check, images by row, never by path).
- * Extension points for the spatial model: {@link imvec.explore.WordScorer} (a word ranks the run) and
- * {@link imvec.explore.LocalisationMaps} (where a word sits in one image). The front end lives in
+ * Extension points: {@link imvec.explore.WordScorer} (a word ranks the run) and
+ * {@link imvec.explore.LocalisationMaps} (where a word sits in one image); {@link imvec.explore.SpatialExplorer}
+ * fills both with the spatial visual-semantic model ({@code --spatial}), over the run's backbone maps
+ * cached in the run directory, and adds layouts along words and map search; every call into
+ * {@code imvec.spatial} goes through it. The front end lives in
  * {@code src/main/resources/imvec/explore} as plain ES modules; three.js and d3 come from WebJars.
  * Presentation layer: may use everything below it, never {@code imvec.cli}.
  */

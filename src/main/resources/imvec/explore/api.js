@@ -25,8 +25,9 @@ export async function getJson(path, q) {
 }
 
 /** A layout: Float32Array when ready, or {status, progress} while the server computes it. */
-export async function getLayout(kind) {
-  const r = await check(await fetch(url('/api/layout/' + kind), { headers: { 'X-Imvec-Token': token } }));
+export async function getLayout(kind, q = {}) {
+  const path = kind === 'words' ? '/api/wordlayout' : '/api/layout/' + kind;
+  const r = await check(await fetch(url(path, q), { headers: { 'X-Imvec-Token': token } }));
   if (r.status === 202) return r.json();
   return { dims: Number(r.headers.get('X-Dims')), coords: new Float32Array(await r.arrayBuffer()) };
 }

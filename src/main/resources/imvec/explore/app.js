@@ -7,10 +7,10 @@ const $ = (id) => document.getElementById(id);
 const S = {
   run: null, attrs: null, labels: null, n: 0, layout: null, dims: 2,
   colour: 'label', hidden: new Set(), selection: new Set(), focus: -1, hovered: -1,
-  search: null, tool: 'pan', items: new Map(),
+  search: null, tool: 'pan', items: new Map(), layer: null, axes: null, gridSize: 2, queries: [],
 };
 const state = window.imvecState = { ready: false, n: 0, drawn: 0, layout: null, firstPaintMs: null, hovered: -1,
-  selection: 0, search: null, labelCounts: {}, error: null };
+  selection: 0, search: null, labelCounts: {}, error: null, layer: null, axes: null, localised: null, mapSearch: null };
 let view, colours, flags;
 
 function status(text) { $('status').textContent = text || ''; }
@@ -25,8 +25,12 @@ async function main() {
   S.run = await api.getJson('/api/run');
   mark('run');
   S.n = state.n = S.run.n;
-  $('runname').textContent = `${S.run.run} · ${S.run.layer} · ${S.n.toLocaleString()} images`;
+  $('runname').textContent = `${S.run.run} · ${S.n.toLocaleString()} images`;
+  S.layer = state.layer = S.run.layer;
+  $('layer').innerHTML = S.run.layers.map((l) => `<option>${escapeHtml(l)}</option>`).join('');
+  $('layer').value = S.layer;
   $('nn-layer').textContent = 'in ' + S.run.layer;
+  if (S.run.spatial) setUpSpatial();
   $('search').title = S.run.search;
   const synthetic = Number(api.query.get('synthetic') || 0);
   if (synthetic > 0) return benchSynthetic(synthetic);
@@ -76,21 +80,36 @@ function loadAtlas(a) {
 
 function applyLayout(kind, l) {
   S.layout = state.layout = kind; S.dims = l.dims;
+  state.layoutPoints = l.coords.length / l.dims;
   view.setLayout(l.coords, l.dims);
   $('layout').value = kind;
   $('tool-pan').textContent = l.dims === 3 ? '⟳ rotate' : '✥ move';
 }
 
+/** Layouts of the current layer; 'words' is the layout along the typed words, whatever the layer. */
 async function switchLayout(kind) {
-  let l = await api.getLayout(kind);
+  if (kind === 'words' && !S.axes) { $('layout').value = S.layout; $('axis-x').focus(); return; }
+  const q = kind === 'words' ? S.axes : { layer: S.layer };
+  const layer = S.layer;
+  let l = await api.getLayout(kind, q);
   while (l.status === 'computing') {
-    status(`computing ${kind.startsWith('tsne') ? 't-SNE' : 'PCA'}… ${Math.round(100 * l.progress)}%`);
+    status(`computing ${kind.startsWith('tsne') ? 't-SNE' : 'PCA'} of ${layer}… ${Math.round(100 * l.progress)}%`);
     await new Promise((r) => setTimeout(r, 1500));
-    if ($('layout').value !== kind) return;
-    l = await api.getLayout(kind);
+    if ($('layout').value !== kind || S.layer !== layer) return;
+    l = await api.getLayout(kind, q);
   }
-  status('');
+  status(kind === 'words' ? axesText(S.axes) : '');
   applyLayout(kind, l);
+  view.renderNow();
+}
+
+function axesText(a) { return a.y ? `x: “${a.x}”, y: “${a.y}”` : `x: “${a.x}”, y: random spread`; }
+
+async function switchLayer(layer) {
+  S.layer = state.layer = layer;
+  $('nn-layer').textContent = 'in ' + layer;
+  if (S.layout !== 'words') await switchLayout(S.layout);
+  if (S.focus >= 0 && !$('detail-sec').hidden) await showNeighbours(S.focus);
 }
 
 // ---- colour and legend ----
@@ -186,6 +205,7 @@ function reflag() {
 function wire() {
   const canvas = $('map'), overlay = d3.select('#overlay');
   $('layout').onchange = () => switchLayout($('layout').value).catch(fail);
+  $('layer').onchange = () => switchLayer($('layer').value).catch(fail);
   $('colour').onchange = () => { S.colour = $('colour').value; S.hidden.clear(); recolour(); };
   $('view').onchange = () => {
     const thumbs = $('view').value === 'thumbs';
@@ -308,13 +328,107 @@ async function openDetail(row) {
   const it = await item(row);
   $('detail-sec').hidden = false;
   $('detail-id').textContent = `#${row} · ${it.id}`;
-  $('detail').innerHTML = `<img alt=""><p>label: <b></b><span class="mine"></span></p><table>${topRows(it.topk)}</table>`;
+  $('detail').innerHTML = `<div class="stage"><img alt=""><canvas hidden></canvas></div><p>label: <b></b><span class="mine"></span></p><table>${topRows(it.topk)}</table>`;
   $('detail').querySelector('img').src = api.imageUrl(row);
   $('detail').querySelector('b').textContent = it.label;
   $('detail').querySelector('.mine').textContent = it.user_label ? ` · my label: ${it.user_label}` : '';
-  const nn = await api.getJson('/api/neighbours/' + row, { k: 24 });
-  grid($('neighbours'), nn.rows, nn.cosines.map((c) => c.toFixed(3)));
+  state.localised = null;
+  if (S.run.localisation) {
+    $('locform').hidden = false;
+    if (!$('loc-word').value && S.search) $('loc-word').value = S.search.word;
+    if ($('loc-word').value.trim()) localise(row, $('loc-word').value.trim()).catch(fail); // a word it cannot map must not hide the neighbours
+  }
+  await showNeighbours(row);
   $('detail-sec').scrollIntoView({ block: 'nearest' });
+}
+
+async function showNeighbours(row) {
+  const nn = await api.getJson('/api/neighbours/' + row, { k: 24, layer: S.layer });
+  grid($('neighbours'), nn.rows, nn.cosines.map((c) => c.toFixed(3)));
+}
+
+/** The word's map over the large image: each location's probability as a heat colour, smoothed by the browser's scaling. */
+async function localise(row, word) {
+  const m = await api.getJson('/api/localise/' + row, { word });
+  if (S.focus !== row) return;
+  const c = $('detail').querySelector('canvas');
+  c.width = m.cols; c.height = m.rows;
+  const g = c.getContext('2d'), img = g.createImageData(m.cols, m.rows);
+  let hi = 0;
+  m.scores.forEach((v, i) => {
+    const rgb = d3.rgb(d3.interpolateInferno(v));
+    img.data.set([rgb.r, rgb.g, rgb.b, Math.round(60 + 150 * v)], i * 4);
+    if (v > m.scores[hi]) hi = i;
+  });
+  g.putImageData(img, 0, 0);
+  c.hidden = false;
+  $('loc-what').textContent = `“${m.word}”: max ${m.scores[hi].toFixed(2)} at row ${Math.floor(hi / m.cols) + 1}, column ${hi % m.cols + 1} of ${m.rows}×${m.cols}`;
+  state.localised = { row, word: m.word, rows: m.rows, cols: m.cols, max: hi };
+}
+
+// ---- the spatial model: word layouts, localisation, map search ----
+function setUpSpatial() {
+  const sp = S.run.spatial;
+  $('spatial-sec').hidden = false;
+  $('spatial-what').textContent = `${sp.tap}, ${sp.map_size.join('×')} map`;
+  $('layout').querySelector('option[value=words]').hidden = false;
+  $('axesform').onsubmit = (e) => {
+    e.preventDefault();
+    const x = $('axis-x').value.trim(), y = $('axis-y').value.trim();
+    if (!x) { $('axis-x').focus(); return; }
+    S.axes = state.axes = y ? { x, y } : { x };
+    switchLayout('words').catch(fail);
+  };
+  $('locform').onsubmit = (e) => { e.preventDefault(); if (S.focus >= 0) localise(S.focus, $('loc-word').value.trim()).catch(fail); };
+  $('grid-size').onchange = () => { S.gridSize = Number($('grid-size').value); for (const q of S.queries) q.cells = new Array(S.gridSize ** 2).fill(0); drawGrids(); };
+  $('grid-add').onclick = () => { if (S.queries.length < 4) { S.queries.push({ word: '', cells: new Array(S.gridSize ** 2).fill(0) }); drawGrids(); } };
+  $('grid-search').onclick = () => mapSearch().catch(fail);
+  S.queries.push({ word: '', cells: new Array(S.gridSize ** 2).fill(0) });
+  drawGrids();
+}
+
+const CELL = { 0: ['', ''], 1: ['+', 'plus'], '-1': ['−', 'minus'] };
+function drawGrids() {
+  const box = $('grids');
+  box.innerHTML = '';
+  S.queries.forEach((q, k) => {
+    const d = document.createElement('div');
+    d.className = 'qgrid';
+    d.innerHTML = `<input placeholder="word" maxlength="64" autocomplete="off"><div class="cells" style="grid-template-columns:repeat(${S.gridSize}, 26px)"></div><button type="button" title="remove">×</button>`;
+    const input = d.querySelector('input');
+    input.value = q.word;
+    input.oninput = () => { q.word = input.value.trim(); };
+    q.cells.forEach((v, i) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      const paint = () => { b.textContent = CELL[q.cells[i]][0]; b.className = CELL[q.cells[i]][1]; };
+      b.onclick = () => { q.cells[i] = q.cells[i] === 0 ? 1 : q.cells[i] === 1 ? -1 : 0; paint(); };
+      paint();
+      d.querySelector('.cells').appendChild(b);
+    });
+    d.lastChild.onclick = () => { S.queries.splice(k, 1); drawGrids(); };
+    box.appendChild(d);
+  });
+}
+
+async function mapSearch() {
+  const query = {};
+  for (const q of S.queries) {
+    if (!q.word) continue;
+    const n = S.gridSize, rows = [];
+    for (let r = 0; r < n; r++) rows.push(q.cells.slice(r * n, r * n + n));
+    query[q.word] = rows;
+  }
+  if (!Object.keys(query).length) throw new Error('type a word beside a grid first');
+  status('searching by map…');
+  const r = await api.post('/api/mapsearch', { query, top: 48 });
+  state.mapSearch = { rows: r.rows.slice(0, 10), query };
+  $('results-sec').hidden = false;
+  $('results-what').textContent = 'by map: ' + Object.entries(query).map(([w, g]) => `${w} ${JSON.stringify(g)}`).join(', ');
+  grid($('results'), r.rows, r.scores.map((x) => x.toFixed(3)));
+  S.focus = r.rows[0];
+  reflag();
+  status('');
 }
 
 function grid(box, rows, captions) {
@@ -345,6 +459,7 @@ async function search(word) {
   S.focus = r.top[0];
   recolour();
   status('');
+  if (S.run.localisation && !$('loc-word').value) $('loc-word').value = r.word;
 }
 
 // ---- labels ----

@@ -56,4 +56,10 @@ class ExploreCommandTest {
         assertThat(Main.run("explore", "--run", dir.toString(), "--port", "70000", "--no-browser")).isEqualTo(1);
         assertThat(oneSentence()).contains("--port must be 0 to 65535");
     }
+
+    @Test
+    void wordsWithoutASpatialModelIsOneSentence() {
+        assertThat(Main.run("explore", "--run", dir.toString(), "--words", dir.resolve("w.txt").toString(), "--no-browser")).isEqualTo(1);
+        assertThat(oneSentence()).contains("--words and --names go with --spatial MODEL_DIR");
+    }
 }

@@ -33,10 +33,16 @@ final class ExploreFixture {
     /** Writes images under {@code root/images} and the run under {@code root/run}; returns the run. */
     static Path build(Path root) throws IOException {
         Path images = root.resolve("images");
-        Random rnd = new Random(7);
+        writeImages(images, CLASSES, new int[] {PER_CLASS, PER_CLASS, PER_CLASS}, 7);
+        return writeRun(root, images, PLANTED);
+    }
+
+    /** {@code perClass[c]} noisy images of colour c (blue, green, red) under {@code images/<names[c]>/}. */
+    static void writeImages(Path images, List<String> names, int[] perClass, long seed) throws IOException {
+        Random rnd = new Random(seed);
         for (int c = 0; c < CLASSES.size(); c++) {
-            Files.createDirectories(images.resolve(CLASSES.get(c)));
-            for (int i = 0; i < PER_CLASS; i++) {
+            Files.createDirectories(images.resolve(names.get(c)));
+            for (int i = 0; i < perClass[c]; i++) {
                 BufferedImage img = new BufferedImage(24 + i % 5, 24, BufferedImage.TYPE_INT_RGB);
                 for (int y = 0; y < img.getHeight(); y++) {
                     for (int x = 0; x < img.getWidth(); x++) {
@@ -45,9 +51,17 @@ final class ExploreFixture {
                         img.setRGB(x, y, rgb[0] << 16 | rgb[1] << 8 | rgb[2]);
                     }
                 }
-                ImageIO.write(img, "png", images.resolve(CLASSES.get(c)).resolve(String.format("%03d.png", i)).toFile());
+                ImageIO.write(img, "png", images.resolve(names.get(c)).resolve(String.format("%03d.png", i)).toFile());
             }
         }
+    }
+
+    /**
+     * The run of the images under {@code images} in {@code root/run}: layers {@code mean} (mean
+     * colour) and {@code colour} (mean and spread, the default); row {@code planted} (−1: none) is
+     * predicted red with p = 0.995.
+     */
+    static Path writeRun(Path root, Path images, int planted) throws IOException {
         String spec = "folder:" + images;
         ImageSet set = DataSpecs.open(spec, null);
         int n = set.size();
@@ -63,7 +77,7 @@ final class ExploreFixture {
             ids.append(set.id(i)).append('\n');
             int pred = argmax(feat[i]);
             float p = 0.6f + 0.3f * (i % 10) / 10f;
-            if (i == PLANTED) {
+            if (i == planted) {
                 pred = CLASSES.indexOf("red");
                 p = 0.995f;
             }
@@ -75,15 +89,18 @@ final class ExploreFixture {
         Path run = root.resolve("run");
         Files.createDirectories(run.resolve("layers"));
         Npy.write(run.resolve("layers/colour.npy"), feat);
+        float[][] mean = new float[n][];
+        for (int i = 0; i < n; i++) mean[i] = java.util.Arrays.copyOf(feat[i], 3);
+        Npy.write(run.resolve("layers/mean.npy"), mean);
         Npy.write(run.resolve("labels.npy"), labels, n);
         Npy.write(run.resolve("topk_indices.npy"), topIdx, n, 2);
         Npy.write(run.resolve("topk_probs.npy"), topP, n, 2);
         Files.writeString(run.resolve("ids.txt"), ids);
         Files.writeString(run.resolve("classes.txt"), String.join("\n", set.classes()) + "\n");
-        new Manifest("test", "now", n, List.of(new Manifest.Layer("colour", "layers/colour.npy", new long[] {n, 6}, "avg", null, null)),
+        new Manifest("test", "now", n, List.of(new Manifest.Layer("mean", "layers/mean.npy", new long[] {n, 3}, "avg", null, null), new Manifest.Layer("colour", "layers/colour.npy", new long[] {n, 6}, "avg", null, null)),
                 "labels.npy", "classes.txt", set.classes(), "ids.txt", new Manifest.Model("colour-rule", "ab".repeat(32), "rule", null),
                 new Manifest.Data(spec, n, null, null), 3,
-                new Manifest.TopK(2, "colour", "topk_indices.npy", "topk_probs.npy", null, "dataset", null), null, null).write(run);
+                new Manifest.TopK(2, "prediction", "topk_indices.npy", "topk_probs.npy", null, "dataset", null), null, null).write(run);
         return run;
     }
 
