@@ -3,8 +3,7 @@ package imvec.explore;
 import com.fasterxml.jackson.databind.JsonNode;
 import imvec.analysis.MapSearch;
 import imvec.spatial.FeatureMaps;
-import imvec.spatial.LabelVectors;
-import imvec.spatial.LabelWords;
+import imvec.words.LabelVectors;
 import imvec.spatial.MapQuery;
 import imvec.spatial.Projection;
 import imvec.spatial.SpatialJob;
@@ -88,7 +87,7 @@ public final class SpatialExplorer implements WordScorer, LocalisationMaps {
         java.util.Map<String, String> names = n == null ? java.util.Map.of() : ConceptNames.readNames(n);
         String backbone = model.string("backbone"), tap = model.string("tap");
         if (backbone == null || tap == null) throw new UserError(modelDir + "/" + SpatialRun.FILE + " records no backbone or tap.");
-        SpatialJob.Tap t = new SpatialJob.Tap(Path.of(backbone), tap, model.info().get("input_size") == null ? 0 : model.integer("input_size"));
+        SpatialJob.Tap t = SpatialJob.Tap.of(model);
         if (!Files.exists(t.model())) throw new UserError("the model's backbone " + backbone + " does not exist.");
         try {
             Path file = run.dir().resolve("explore").resolve("spatial").resolve("maps-" + fingerprint(run, t) + ".npy");
@@ -152,7 +151,7 @@ public final class SpatialExplorer implements WordScorer, LocalisationMaps {
             key.append(b.relativize(f.toAbsolutePath().normalize())).append(' ').append(Files.size(f)).append(' ')
                     .append(Files.getLastModifiedTime(f).toMillis()).append('\n');
         }
-        key.append(tap.layer()).append('\n').append(tap.size()).append('\n').append(new RunScenes(run).spec()).append('\n');
+        key.append(tap.layer()).append('\n').append(tap.size()).append('\n').append(tap.card()).append('\n').append(new RunScenes(run).spec()).append('\n');
         md.update(key.toString().getBytes(StandardCharsets.UTF_8));
         for (String id : run.ids()) md.update((id + "\n").getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().formatHex(md.digest(), 0, 8);
@@ -187,7 +186,7 @@ public final class SpatialExplorer implements WordScorer, LocalisationMaps {
         String w = checkWord(word);
         imvec.spatial.Scores s = cache.get(w);
         if (s != null) return s;
-        LabelVectors v = LabelWords.require(List.of(w), words, names);
+        LabelVectors v = LabelVectors.require(List.of(w), words, names);
         if (v.dims() != model.integer("dims")) {
             throw new UserError(words.getFileName() + " has " + v.dims() + "-dim vectors; the model was trained on "
                     + model.integer("dims") + "-dim ones.");
