@@ -1,5 +1,6 @@
 package imvec.cli;
 
+import imvec.data.NameList;
 import imvec.spatial.SpatialJob;
 import imvec.spatial.SpatialRun;
 import imvec.spatial.SpatialTraining;
@@ -7,7 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,8 +59,7 @@ final class SpatialTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SpatialTraining training = SpatialTraining.builder().optKind(head).optBlocks(blocks).optEpochs(epochs).optSeed(seed).build();
-        List<String> unseenNames = unseen == null ? List.of()
-                : Files.readAllLines(unseen).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+        List<String> unseenNames = unseen == null ? List.of() : NameList.read(unseen, "list of unseen classes");
         SpatialRun run;
         try (ProgressBar maps = common.progress("maps"); ProgressBar train = common.progress("train")) {
             run = SpatialJob.train(data, new SpatialJob.Tap(backbone, tap, size), words, names, unseenNames, training,
