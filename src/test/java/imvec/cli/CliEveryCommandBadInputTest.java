@@ -67,6 +67,19 @@ class CliEveryCommandBadInputTest {
         Npy.write(labels, classes, classes.length);
     }
 
+    /** Help is the way out of every bad input, so it must work on every command, nested ones too. */
+    @TestFactory
+    Stream<DynamicTest> helpWorksOnEveryCommand() {
+        return leaves().map(c -> DynamicTest.dynamicTest(c.qualifiedName() + " --help", () -> {
+            List<String> args = new ArrayList<>(List.of(c.qualifiedName().split(" ")).subList(1, c.qualifiedName().split(" ").length));
+            args.add("--help");
+            Cli.Outcome o = Cli.run(args.toArray(String[]::new));
+            assertThat(o.exit()).as(o.err()).isZero();
+            assertThat(o.out()).startsWith("Usage: " + c.qualifiedName());
+            assertThat(o.err()).isEmpty();
+        }));
+    }
+
     @TestFactory
     Stream<DynamicTest> aMissingFileIsOneSentence() {
         return leaves().filter(CliEveryCommandBadInputTest::readsFiles).map(c -> bad(c, "a missing file", o -> fileValue(o, missing.toString()), null));
