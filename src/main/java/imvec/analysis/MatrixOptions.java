@@ -18,7 +18,7 @@ public abstract class MatrixOptions<B extends MatrixOptions<B>> {
 
     /** Worker threads; 0 (default) uses all cores. */
     public B optThreads(int threads) {
-        this.threads = threads;
+        this.threads = imvec.util.Parallel.checkThreads(threads);
         return self();
     }
 

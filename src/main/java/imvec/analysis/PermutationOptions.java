@@ -28,7 +28,7 @@ public abstract class PermutationOptions<B extends PermutationOptions<B>> {
 
     /** Worker threads; 0 (default) uses all cores. */
     public B optThreads(int threads) {
-        this.threads = threads;
+        this.threads = imvec.util.Parallel.checkThreads(threads);
         return self();
     }
 

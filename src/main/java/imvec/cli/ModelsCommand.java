@@ -33,8 +33,7 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Path> where = new ArrayList<>(List.of(ModelCatalog.defaultDirectory()));
-        where.addAll(dirs);
+        List<Path> where = ModelCatalog.searchPath(dirs);
         List<ModelCatalog.Found> found = ModelCatalog.list(where);
         if (common.json) {
             List<Map<String, Object>> out = new ArrayList<>();
@@ -164,8 +163,7 @@ final class ModelsCommand implements Callable<Integer> {
                 throw new imvec.util.UserError("--layer names " + layers.size() + " layers for " + models.size()
                         + " models; give one per model or none.");
             }
-            List<Path> where = new ArrayList<>(List.of(ModelCatalog.defaultDirectory()));
-            where.addAll(dirs);
+            List<Path> where = ModelCatalog.searchPath(dirs);
             ImageSet set = DataSpecs.open(data, null);
             ModelTable table = ModelTable.builder().optImages(images).optBatch(batch).build();
             List<ModelTable.Row> rows = new ArrayList<>();

@@ -1,13 +1,12 @@
 package imvec.cli;
 
+import imvec.data.NameList;
 import imvec.spatial.Scores;
 import imvec.spatial.SpatialJob;
-import imvec.util.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,9 +29,7 @@ final class SpatialScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(labels)) throw new UserError("cannot read the labels file " + labels + ".");
-        List<String> wanted = Files.readAllLines(labels).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
-        if (wanted.isEmpty()) throw new UserError(labels + " lists no labels.");
+        List<String> wanted = NameList.read(labels, "labels file");
         Scores s;
         try (ProgressBar bar = common.progress("maps")) {
             s = SpatialJob.score(m.model, m.data, m.words, m.names, wanted, out, d -> bar.update(d, d));

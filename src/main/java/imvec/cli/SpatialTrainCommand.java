@@ -1,6 +1,7 @@
 package imvec.cli;
 
 import imvec.spatial.Conse;
+import imvec.data.NameList;
 import imvec.spatial.SpatialJob;
 import imvec.spatial.SpatialRun;
 import imvec.spatial.SpatialTraining;
@@ -8,7 +9,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,8 +65,7 @@ final class SpatialTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> unseenNames = unseen == null ? List.of()
-                : Files.readAllLines(unseen).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+        List<String> unseenNames = unseen == null ? List.of() : NameList.read(unseen, "list of unseen classes");
         SpatialJob.Tap where = new SpatialJob.Tap(backbone, tap, size, card);
         if (Conse.KIND.equals(head)) return conse(where, unseenNames);
         SpatialTraining training = SpatialTraining.builder().optKind(head).optBlocks(blocks).optEpochs(epochs).optSeed(seed).build();

@@ -58,6 +58,8 @@ final class DataFiles {
     }
 
     static String describe(Exception e) {
+        // A photo or a binary file where text belongs: the decoder's "Input length = 1" says nothing.
+        if (e instanceof java.nio.charset.CharacterCodingException) return "it is not UTF-8 text";
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }

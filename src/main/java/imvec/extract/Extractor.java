@@ -555,7 +555,12 @@ public final class Extractor {
         public Builder setBackbone(Backbone backbone) { this.backbone = backbone; return this; }
         public Builder setPreprocess(Preprocess preprocess) { this.preprocess = preprocess; return this; }
         public Builder setLayers(List<LayerRequest> layers) { this.layers = layers; return this; }
-        public Builder optTopK(int k) { this.topK = k; return this; }
+        /** The k most probable classes per image; 0 (default) stores none, and a negative k is refused, not read as 0. */
+        public Builder optTopK(int k) {
+            if (k < 0) throw new UserError("--topk must be 0 (none) or more, got " + k + ".");
+            this.topK = k;
+            return this;
+        }
         public Builder optTopKLayer(String layer) { this.topKLayer = layer; return this; }
         public Builder optModelClasses(List<String> classes) { this.modelClasses = classes; return this; }
         public Builder optBatchSize(int n) { this.batchSize = positive(n, "--batch"); return this; }

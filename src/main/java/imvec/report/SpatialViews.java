@@ -9,6 +9,7 @@ import imvec.spatial.SpatialJob;
 import imvec.spatial.SpatialRun;
 import imvec.store.AtomicFiles;
 import imvec.store.Manifest;
+import imvec.store.StagedDirectory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,6 +31,11 @@ public final class SpatialViews {
      */
     public static Map<String, Object> project(Path model, String spec, Path words, Path names, List<String> axis,
                                               long seed, Path out) throws IOException {
+        return removedOnFailure(out, () -> projectInto(model, spec, words, names, axis, seed, out));
+    }
+
+    private static Map<String, Object> projectInto(Path model, String spec, Path words, Path names, List<String> axis,
+                                                   long seed, Path out) throws IOException {
         Files.createDirectories(out);
         Scores s = SpatialJob.score(model, spec, words, names, axis, out.resolve("scores"), d -> { });
         Projection.writeCsv(s, out.resolve("scores.csv"));
@@ -65,6 +71,11 @@ public final class SpatialViews {
         if (Conse.KIND.equals(SpatialRun.kind(model))) {
             throw new imvec.util.UserError(model + " is a ConSE model, which has no localisation maps; localise with a spatial or pooled model.");
         }
+        return removedOnFailure(out, () -> localiseInto(model, spec, words, names, labels, limit, out));
+    }
+
+    private static Map<String, Object> localiseInto(Path model, String spec, Path words, Path names, List<String> labels,
+                                                    int limit, Path out) throws IOException {
         Files.createDirectories(out);
         Scores s = SpatialJob.score(model, spec, words, names, labels, out.resolve("scores"), d -> { });
         MultiLabelSet scenes = SpatialJob.openScenes(spec);
@@ -88,5 +99,29 @@ public final class SpatialViews {
         r.put("version", imvec.util.Version.get());
         AtomicFiles.writeString(out.resolve("localise.json"), Manifest.json().writerWithDefaultPrettyPrinter().writeValueAsString(r));
         return r;
+    }
+
+    private interface Writing {
+        Map<String, Object> write() throws IOException;
+    }
+
+    /**
+     * Runs {@code writing}; when it fails (a missing model, an unknown word) and {@code out} did not
+     * exist before, removes it again, so a refused command leaves no half-written output.
+     */
+    private static Map<String, Object> removedOnFailure(Path out, Writing writing) throws IOException {
+        boolean fresh = !Files.exists(out);
+        try {
+            return writing.write();
+        } catch (IOException | RuntimeException | Error e) {
+            if (fresh) {
+                try {
+                    StagedDirectory.deleteTree(out);
+                } catch (IOException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
+            throw e;
+        }
     }
 }

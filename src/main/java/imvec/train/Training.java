@@ -16,6 +16,7 @@ import ai.djl.training.tracker.Tracker;
 import imvec.model.EpochStats;
 import imvec.model.ModelCard;
 import imvec.model.ProgressListener;
+import imvec.util.UserError;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -369,8 +370,8 @@ public final class Training {
         }
 
         public Builder optLearningRate(float learningRate) {
-            if (!(learningRate > 0)) {
-                throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
+            if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
+                throw new UserError("the learning rate must be a positive number, got " + learningRate + ".");
             }
             this.learningRate = learningRate;
             return this;
@@ -411,8 +412,9 @@ public final class Training {
         }
 
         private static int positive(int value, String name) {
+            // A user's option (--epochs, --batch), so a refusal the CLI prints as one sentence.
             if (value < 1) {
-                throw new IllegalArgumentException(name + " must be at least 1, got " + value);
+                throw new UserError(name + " must be at least 1, got " + value + ".");
             }
             return value;
         }

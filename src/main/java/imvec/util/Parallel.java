@@ -17,9 +17,18 @@ public final class Parallel {
         return Runtime.getRuntime().availableProcessors();
     }
 
+    /**
+     * {@code threads} as a thread count a user may give (--threads): 0 for all cores, or more.
+     * A negative count is refused rather than read as "all cores", so a typo is not silently run.
+     */
+    public static int checkThreads(int threads) {
+        if (threads < 0) throw new UserError("the number of threads must be 0 (all cores) or more, got " + threads + ".");
+        return threads;
+    }
+
     /** Runs {@code body} with {@code threads} workers; 0 means all cores via the common pool. */
     public static <T> T call(int threads, Supplier<T> body) {
-        if (threads <= 0) return body.get();
+        if (checkThreads(threads) == 0) return body.get();
         ForkJoinPool pool = new ForkJoinPool(threads);
         try {
             return pool.submit(body::get).join();

@@ -32,6 +32,20 @@ public final class ModelCatalog {
     }
 
     /**
+     * The default directory, then the directories a user named ({@code --dir}). Unlike the default,
+     * which may not exist yet, a named one must: a typo would otherwise list nothing and succeed.
+     */
+    public static List<Path> searchPath(List<Path> named) {
+        List<Path> where = new ArrayList<>(List.of(defaultDirectory()));
+        for (Path dir : named) {
+            if (!Files.exists(dir)) throw new UserError("the models directory " + dir + " does not exist.");
+            if (!Files.isDirectory(dir)) throw new UserError("the models directory " + dir + " is not a directory.");
+            where.add(dir);
+        }
+        return where;
+    }
+
+    /**
      * One card found.
      *
      * @param name  the model's file or directory name

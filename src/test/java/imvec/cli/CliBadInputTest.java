@@ -71,7 +71,7 @@ class CliBadInputTest {
     private Outcome run(String... args) {
         out.reset();
         err.reset();
-        int exit = Main.run(args);
+        int exit = Cli.exit(args);
         System.out.flush();
         System.err.flush();
         Outcome o = new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

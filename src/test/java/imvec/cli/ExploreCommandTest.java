@@ -40,26 +40,26 @@ class ExploreCommandTest {
 
     @Test
     void aMissingRunIsOneSentence() {
-        assertThat(Main.run("explore", "--run", dir.resolve("nope").toString(), "--no-browser")).isEqualTo(1);
+        assertThat(Cli.exit("explore", "--run", dir.resolve("nope").toString(), "--no-browser")).isEqualTo(1);
         assertThat(oneSentence()).contains("is not a directory");
     }
 
     @Test
     void anUnfinishedRunIsOneSentence() throws Exception {
         Files.createDirectories(dir.resolve("run"));
-        assertThat(Main.run("explore", "--run", dir.resolve("run").toString(), "--no-browser")).isEqualTo(1);
+        assertThat(Cli.exit("explore", "--run", dir.resolve("run").toString(), "--no-browser")).isEqualTo(1);
         assertThat(oneSentence()).contains("not a finished imvec run");
     }
 
     @Test
     void aBadPortIsOneSentence() throws Exception {
-        assertThat(Main.run("explore", "--run", dir.toString(), "--port", "70000", "--no-browser")).isEqualTo(1);
+        assertThat(Cli.exit("explore", "--run", dir.toString(), "--port", "70000", "--no-browser")).isEqualTo(1);
         assertThat(oneSentence()).contains("--port must be 0 to 65535");
     }
 
     @Test
     void wordsWithoutASpatialModelIsOneSentence() {
-        assertThat(Main.run("explore", "--run", dir.toString(), "--words", dir.resolve("w.txt").toString(), "--no-browser")).isEqualTo(1);
+        assertThat(Cli.exit("explore", "--run", dir.toString(), "--words", dir.resolve("w.txt").toString(), "--no-browser")).isEqualTo(1);
         assertThat(oneSentence()).contains("--words and --names go with --spatial MODEL_DIR");
     }
 }

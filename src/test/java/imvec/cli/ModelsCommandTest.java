@@ -20,7 +20,7 @@ class ModelsCommandTest {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
         try {
-            assertThat(Main.run(args)).isZero();
+            assertThat(Cli.exit(args)).isZero();
         } finally {
             System.setOut(saved);
         }
@@ -29,7 +29,7 @@ class ModelsCommandTest {
 
     @Test
     void pullOfAnUnknownNameExitsOne() {
-        assertThat(Main.run("models", "pull", "alexnet-9000", "--dir", dir.toString())).isEqualTo(1);
+        assertThat(Cli.exit("models", "pull", "alexnet-9000", "--dir", dir.toString())).isEqualTo(1);
         assertThat(dir).isEmptyDirectory();
     }
 

@@ -39,7 +39,7 @@ class ProbeCommandTest {
     void writesProvenanceJsonAndAConfusionPng() throws Exception {
         writeBlobs(60);
         Path out = dir.resolve("probe");
-        int code = Main.run("probe", "--embeddings", dir.resolve("x.npy").toString(), "--labels", dir.resolve("y.npy").toString(),
+        int code = Cli.exit("probe", "--embeddings", dir.resolve("x.npy").toString(), "--labels", dir.resolve("y.npy").toString(),
                 "--classes", dir.resolve("classes.txt").toString(), "--linear", "--epochs", "10", "--seed", "3",
                 "--test-fraction", "0.25", "--out", out.toString());
         assertThat(code).isZero();
@@ -85,7 +85,7 @@ class ProbeCommandTest {
         Path train = run("train", 80, 1, List.of("cat", "dog"));
         Path test = run("test", 30, 2, List.of("cat", "dog"));
         Path out = dir.resolve("probe");
-        assertThat(Main.run("probe", "--run", train.toString(), "--layer", "feat", "--test-run", test.toString(),
+        assertThat(Cli.exit("probe", "--run", train.toString(), "--layer", "feat", "--test-run", test.toString(),
                 "--linear", "--epochs", "15", "--out", out.toString())).isZero();
         JsonNode j = new ObjectMapper().readTree(out.resolve("probe.json").toFile());
         assertThat(j.get("train_rows").asInt()).isEqualTo(80);
@@ -95,17 +95,17 @@ class ProbeCommandTest {
         assertThat(j.get("inputs").get("run").get("model_sha256").asText()).isEqualTo("ab".repeat(32));
 
         Path other = run("other", 30, 3, List.of("dog", "cat"));
-        assertThat(Main.run("probe", "--run", train.toString(), "--layer", "feat", "--test-run", other.toString()))
+        assertThat(Cli.exit("probe", "--run", train.toString(), "--layer", "feat", "--test-run", other.toString()))
                 .as("classes in another order").isEqualTo(1);
     }
 
     @Test
     void contradictoryOrMissingInputsFailWithExitOne() throws Exception {
         writeBlobs(20);
-        assertThat(Main.run("probe", "--run", dir.toString(), "--layer", "x", "--test-run", dir.toString(),
+        assertThat(Cli.exit("probe", "--run", dir.toString(), "--layer", "x", "--test-run", dir.toString(),
                 "--test-fraction", "0.3")).isEqualTo(1);
-        assertThat(Main.run("probe", "--embeddings", dir.resolve("x.npy").toString())).isEqualTo(1);
-        assertThat(Main.run("probe", "--embeddings", dir.resolve("x.npy").toString(), "--labels",
+        assertThat(Cli.exit("probe", "--embeddings", dir.resolve("x.npy").toString())).isEqualTo(1);
+        assertThat(Cli.exit("probe", "--embeddings", dir.resolve("x.npy").toString(), "--labels",
                 dir.resolve("y.npy").toString(), "--test-fraction", "1.5")).isEqualTo(1);
     }
 }

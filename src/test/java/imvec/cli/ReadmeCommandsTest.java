@@ -119,7 +119,7 @@ class ReadmeCommandsTest {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            exit = Main.run(args);
+            exit = Cli.exit(args);
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);

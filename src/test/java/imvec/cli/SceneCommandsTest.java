@@ -48,7 +48,7 @@ class SceneCommandsTest {
     private int run(String... args) {
         out.reset();
         err.reset();
-        return Main.run(args);
+        return Cli.exit(args);
     }
 
     private void assertOneSentence(int exit, String mention) {

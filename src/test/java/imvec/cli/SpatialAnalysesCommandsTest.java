@@ -48,7 +48,7 @@ class SpatialAnalysesCommandsTest {
         Path backbone = TestData.sharedData("imagenet-models/mobilenet-v1-0.75-224.onnx");
         words = TestData.sharedData("glove-6b-100d-subset/vectors.txt");
         model = dir.resolve("model");
-        int exit = Main.run("spatial", "train", "--data", DATA, "--backbone", backbone.toString(), "--words", words.toString(),
+        int exit = Cli.exit("spatial", "train", "--data", DATA, "--backbone", backbone.toString(), "--words", words.toString(),
                 "--blocks", "2", "--epochs", "1", "--seed", "3", "--out", model.toString());
         assertThat(exit).isZero();
     }
@@ -70,7 +70,7 @@ class SpatialAnalysesCommandsTest {
     private int run(String... args) {
         out.reset();
         err.reset();
-        return Main.run(args);
+        return Cli.exit(args);
     }
 
     private JsonNode json() throws Exception {

@@ -2,7 +2,7 @@ package imvec.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import imvec.cli.Main;
+import imvec.cli.Cli;
 import imvec.model.ModelCard;
 import imvec.onnx.proto.OnnxProto.GraphProto;
 import imvec.onnx.proto.OnnxProto.ModelProto;
@@ -164,11 +164,11 @@ class CompareReportTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            int exit = Main.run("compare", "--runs", a.toString(), "--out", dir.resolve("o").toString());
+            int exit = Cli.exit("compare", "--runs", a.toString(), "--out", dir.resolve("o").toString());
             assertThat(exit).isNotZero();
             assertThat(err.toString(StandardCharsets.UTF_8)).contains("--layer-of").doesNotContain("Exception");
             err.reset();
-            exit = Main.run("compare", "--runs", a.toString(), "--layer-of", "zz=blobs", "--out", dir.resolve("o").toString());
+            exit = Cli.exit("compare", "--runs", a.toString(), "--layer-of", "zz=blobs", "--out", dir.resolve("o").toString());
             assertThat(exit).isNotZero();
             assertThat(err.toString(StandardCharsets.UTF_8)).contains("'zz'");
         } finally {

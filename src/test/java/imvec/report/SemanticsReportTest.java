@@ -1,7 +1,7 @@
 package imvec.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import imvec.cli.Main;
+import imvec.cli.Cli;
 import imvec.extract.TopK;
 import imvec.store.Manifest;
 import imvec.store.Npy;
@@ -143,9 +143,9 @@ class SemanticsReportTest {
         assertThatThrownBy(() -> SemanticsReport.builder().setRun(plain).setWords(two).build().run(null, null))
                 .isInstanceOf(UserError.class).hasMessageContaining("at least 3 concepts");
         // Through the CLI: one sentence, exit code 1.
-        assertThat(Main.run("semantics", "--run", plain.toString(), "--words", words.toString(), "--tests", "1v2",
+        assertThat(Cli.exit("semantics", "--run", plain.toString(), "--words", words.toString(), "--tests", "1v2",
                 "--out", dir.resolve("cli").toString())).isEqualTo(1);
-        assertThat(Main.run("semantics", "--run", plain.toString(), "--words", words.toString(), "--tests", "3v3",
+        assertThat(Cli.exit("semantics", "--run", plain.toString(), "--words", words.toString(), "--tests", "3v3",
                 "--out", dir.resolve("cli").toString())).isEqualTo(1);
     }
 }

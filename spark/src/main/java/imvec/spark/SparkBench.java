@@ -7,6 +7,7 @@ import imvec.extract.Extractor;
 import imvec.extract.LayerRequest;
 import imvec.model.ModelCard;
 import imvec.onnx.OnnxBackbone;
+import imvec.util.UserError;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
@@ -41,8 +42,16 @@ public final class SparkBench {
     private SparkBench() {
     }
 
+    private static void atLeastOne(int n, String flag) {
+        if (n < 1) throw new UserError(flag + " must be at least 1, got " + n + ".");
+    }
+
     public static Result run(Path folder, Path model, ModelCard card, Preprocess pre, List<LayerRequest> layers, int batch,
                              int localCores, int workers, Path sparkJars, Consumer<String> log) throws Exception {
+        // Checked before minutes of extraction: a count below one would fail (or hang) only later.
+        atLeastOne(batch, "--batch");
+        atLeastOne(localCores, "--local-cores");
+        atLeastOne(workers, "--workers");
         Path tmp = Files.createTempDirectory("imvec-bench-spark-");
         List<Run> runs = new ArrayList<>();
         try {

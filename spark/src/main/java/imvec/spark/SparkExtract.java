@@ -357,12 +357,21 @@ public final class SparkExtract {
         public Builder setLayers(List<LayerRequest> layers) { this.layers = layers; return this; }
         public Builder optCard(ModelCard card) { this.card = card; return this; }
         public Builder optLabelsCsv(Path csv) { this.labelsCsv = csv; return this; }
-        public Builder optTopK(int k) { this.topK = k; return this; }
+        public Builder optTopK(int k) {
+            if (k < 0) throw new UserError("--topk must be 0 (none) or more, got " + k + ".");
+            this.topK = k;
+            return this;
+        }
         public Builder optTopKLayer(String layer) { this.topKLayer = layer; return this; }
         public Builder optModelClasses(List<String> classes) { this.modelClasses = classes; return this; }
         public Builder optBatchSize(int n) { this.batchSize = positive(n, "--batch"); return this; }
         /** At least this many input partitions (Spark's {@code spark.sql.files.minPartitionNum}); 0 leaves Spark's split. */
-        public Builder optPartitions(int n) { this.partitions = n; return this; }
+        public Builder optPartitions(int n) {
+            // Spark reads a negative minimum as "no minimum": refuse it rather than run a different job.
+            if (n < 0) throw new UserError("--partitions must be 0 (Spark's split) or more, got " + n + ".");
+            this.partitions = n;
+            return this;
+        }
         /** ONNX Runtime threads per task; default 1, since Spark runs a task per core. */
         public Builder optThreadsPerTask(int n) { this.threadsPerTask = positive(n, "--threads-per-task"); return this; }
         public Builder optForce(boolean force) { this.force = force; return this; }

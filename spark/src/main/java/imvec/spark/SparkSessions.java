@@ -1,5 +1,6 @@
 package imvec.spark;
 
+import imvec.util.UserError;
 import org.apache.spark.SparkConf;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
@@ -30,7 +31,21 @@ public final class SparkSessions {
                 .config("spark.ui.showConsoleProgress", "false");
         String jar = System.getProperty(JOB_JAR_PROPERTY);
         if (!m.startsWith("local") && !conf.contains("spark.jars") && jar != null) b.config("spark.jars", jar);
-        return b.getOrCreate();
+        try {
+            return b.getOrCreate();
+        } catch (Exception e) {
+            // Spark cannot start from what the user gave (a master URL it cannot parse or reach):
+            // say so in one sentence instead of an internal error with Spark's trace.
+            throw new UserError("cannot start Spark on master '" + m + "': " + firstLine(e)
+                    + " (use local[N], spark://HOST:PORT, yarn or k8s://HOST:PORT).", e);
+        }
+    }
+
+    private static String firstLine(Throwable e) {
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+        int nl = msg.indexOf('\n');
+        msg = nl < 0 ? msg : msg.substring(0, nl);
+        return msg.endsWith(".") ? msg.substring(0, msg.length() - 1) : msg;
     }
 
     /** Reports finished tasks of the running stages as (done, total) to {@code progress}. */

@@ -39,6 +39,8 @@ class SparkKillRerunTest {
         }
         assertThat(out.resolve("manifest.json")).doesNotExist();
         assertThat(out.resolve("rows/_SUCCESS")).doesNotExist();
+        // Killed mid-job, the driver may print anything but imvec's "internal error" (a bug's words).
+        assertThat(Files.readString(tmp.resolve("driver.log"))).doesNotContain("internal error");
 
         SparkSession spark = SparkFixtures.local2();
         try {
