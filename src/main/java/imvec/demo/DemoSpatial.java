@@ -72,7 +72,8 @@ final class DemoSpatial {
             listener.stage("spatial model: a head on fm-cnn's " + TAP + " of " + TRAIN_SCENES + " mosaics of the 8 seen classes");
             SpatialTraining training = SpatialTraining.builder().optEpochs(EPOCHS).optSeed(seed).build();
             SpatialRun trained = SpatialJob.train("multilabel:" + seenScenes.resolve("labels.csv"),
-                    new SpatialJob.Tap(cnn, TAP, 56), words, null, split.unseen(), training,
+                    // The scenes hold seen classes only, so no --unseen list is needed to keep the others out.
+                    new SpatialJob.Tap(cnn, TAP, 56), words, null, List.of(), training,
                     d -> listener.progress(d, TRAIN_SCENES), (done, total, loss) -> listener.progress(done, total));
             trained.save(model);
         }
