@@ -5,16 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import imvec.data.FashionMnist;
 import imvec.data.TestData;
 import imvec.store.Npy;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -37,10 +32,8 @@ class SpatialAnalysesCommandsTest {
     private static Path model;
     private static Path words;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-    private PrintStream savedErr;
+    /** What the latest {@link #run} printed and returned. */
+    private Cli.Outcome last;
 
     @BeforeAll
     static void trainASpatialHead() {
@@ -53,32 +46,17 @@ class SpatialAnalysesCommandsTest {
         assertThat(exit).isZero();
     }
 
-    @BeforeEach
-    void capture() {
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(savedOut);
-        System.setErr(savedErr);
-    }
-
     private int run(String... args) {
-        out.reset();
-        err.reset();
-        return Cli.exit(args);
+        last = Cli.run(args);
+        return last.exit();
     }
 
     private JsonNode json() throws Exception {
-        return new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        return new ObjectMapper().readTree(last.out());
     }
 
     private void assertOneSentence(int exit, String mention) {
-        String e = err.toString(StandardCharsets.UTF_8);
+        String e = last.err();
         assertThat(exit).as(e).isNotZero();
         List<String> lines = e.lines().filter(l -> !l.isBlank()).filter(l -> !l.contains("NNPACK")).toList();
         assertThat(lines).as(e).hasSize(1);
@@ -89,7 +67,7 @@ class SpatialAnalysesCommandsTest {
     void diversityIsAScoreInZeroToOnePerImageAndAnAxisAgainstAWord() throws Exception {
         Path o = dir.resolve("diversity");
         assertThat(run("spatial", "diversity", "--model", model.toString(), "--data", DATA, "--words", words.toString(),
-                "--word", "trouser", "--json", "--out", o.toString())).as(err.toString()).isZero();
+                "--word", "trouser", "--json", "--out", o.toString())).as(last.err()).isZero();
         List<String> rows = Files.readAllLines(o.resolve("diversity.csv"));
         assertThat(rows.get(0)).isEqualTo("id,diversity,trouser");
         assertThat(rows).hasSize(IMAGES + 1);
@@ -110,7 +88,7 @@ class SpatialAnalysesCommandsTest {
         // Without a word: a strip, and no word vectors needed; the same diversities.
         Path strip = dir.resolve("diversity-strip");
         assertThat(run("spatial", "diversity", "--model", model.toString(), "--data", DATA, "--out", strip.toString()))
-                .as(err.toString()).isZero();
+                .as(last.err()).isZero();
         List<String> plain = Files.readAllLines(strip.resolve("diversity.csv"));
         assertThat(plain.get(0)).isEqualTo("id,diversity");
         assertThat(plain.get(7)).isEqualTo(rows.get(7).substring(0, rows.get(7).lastIndexOf(',')));
@@ -120,7 +98,7 @@ class SpatialAnalysesCommandsTest {
     void projectionStillDrawsItsStripThroughTheSharedThumbnailDrawing() throws Exception {
         Path o = dir.resolve("project");
         assertThat(run("spatial", "project", "--model", model.toString(), "--data", DATA, "--words", words.toString(),
-                "--word", "bag", "--out", o.toString())).as(err.toString()).isZero();
+                "--word", "bag", "--out", o.toString())).as(last.err()).isZero();
         assertThat(javax.imageio.ImageIO.read(o.resolve("projection.png").toFile()).getHeight()).isEqualTo(500);
         assertThat(Files.readAllLines(o.resolve("scores.csv"))).hasSize(IMAGES + 1);
     }
@@ -129,7 +107,7 @@ class SpatialAnalysesCommandsTest {
     void everyImageGoesToTheWordItScoresHighestOn() throws Exception {
         Path o = dir.resolve("clusters");
         assertThat(run("spatial", "cluster", "--model", model.toString(), "--data", DATA, "--words", words.toString(),
-                "--word", "trouser", "--word", "bag", "--word", "sneaker", "--json", "--out", o.toString())).as(err.toString()).isZero();
+                "--word", "trouser", "--word", "bag", "--word", "sneaker", "--json", "--out", o.toString())).as(last.err()).isZero();
         List<String> scores = Files.readAllLines(o.resolve("scores.csv")), clusters = Files.readAllLines(o.resolve("clusters.csv"));
         assertThat(scores.get(0)).isEqualTo("id,trouser,bag,sneaker");
         assertThat(clusters.get(0)).isEqualTo("id,cluster,score");
@@ -156,7 +134,7 @@ class SpatialAnalysesCommandsTest {
         // Above every image's best score, all go to "none".
         Path none = dir.resolve("clusters-none");
         assertThat(run("spatial", "cluster", "--model", model.toString(), "--data", DATA, "--words", words.toString(),
-                "--word", "trouser", "--word", "bag", "--min-score", "1", "--json", "--out", none.toString())).as(err.toString()).isZero();
+                "--word", "trouser", "--word", "bag", "--min-score", "1", "--json", "--out", none.toString())).as(last.err()).isZero();
         assertThat(json().get("counts").get("none").asInt()).isEqualTo(IMAGES);
     }
 
@@ -164,7 +142,7 @@ class SpatialAnalysesCommandsTest {
     void regionPcaWritesEveryLocationWithItsIdRowAndColumn() throws Exception {
         Path o = dir.resolve("pca");
         assertThat(run("spatial", "pca", "--model", model.toString(), "--data", DATA, "--dims", "3", "--json", "--out", o.toString()))
-                .as(err.toString()).isZero();
+                .as(last.err()).isZero();
         Npy.Array points = Npy.read(o.resolve("points.npy"));
         assertThat(points.shape()).containsExactly(IMAGES * 49, 3); // MobileNet at 224: a 7×7 map
         List<String> csv = Files.readAllLines(o.resolve("points.csv"));
@@ -184,7 +162,7 @@ class SpatialAnalysesCommandsTest {
         // Coloured by the strongest word's map instead: every label is one of the words.
         Path byWord = dir.resolve("pca-words");
         assertThat(run("spatial", "pca", "--model", model.toString(), "--data", DATA, "--words", words.toString(),
-                "--word", "trouser", "--word", "shoe", "--out", byWord.toString())).as(err.toString()).isZero();
+                "--word", "trouser", "--word", "shoe", "--out", byWord.toString())).as(last.err()).isZero();
         assertThat(Files.readAllLines(byWord.resolve("points.csv")).stream().skip(1).map(l -> l.substring(l.lastIndexOf(',') + 1)))
                 .allMatch(l -> l.equals("trouser") || l.equals("shoe"));
     }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
 import java.time.Duration;
@@ -29,6 +30,18 @@ final class Chromium {
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER).usingAnyFreePort().build();
         ChromeDriver d = new ChromeDriver(service, o);
         d.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
+        return d;
+    }
+
+    /**
+     * A 1280×800 page on {@code server}'s URL, once the page says it is ready (or failed); the
+     * caller asserts which, and quits the driver.
+     */
+    static ChromeDriver open(ExploreServer server) {
+        ChromeDriver d = start(1280, 800);
+        d.get(server.url().toString());
+        new WebDriverWait(d, Duration.ofSeconds(90)).until(x -> Boolean.TRUE.equals(
+                d.executeScript("return !!(window.imvecState && (window.imvecState.ready || window.imvecState.error))")));
         return d;
     }
 }

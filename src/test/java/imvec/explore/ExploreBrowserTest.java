@@ -42,9 +42,7 @@ class ExploreBrowserTest {
         Path r = ExploreFixture.build(dir);
         run = ExploreRun.open(r, null);
         server = ExploreServer.builder().setRun(run).setAtlas(ThumbnailAtlas.open(run, 32, d -> { })).start();
-        driver = Chromium.start(1280, 800);
-        driver.get(server.url().toString());
-        new WebDriverWait(driver, Duration.ofSeconds(90)).until(d -> Boolean.TRUE.equals(js("return !!(window.imvecState && (window.imvecState.ready || window.imvecState.error))")));
+        driver = Chromium.open(server);
         assertThat(js("return window.imvecState.error")).isNull();
     }
 

@@ -40,9 +40,7 @@ class ExploreSpatialBrowserTest {
         run = ExploreRun.open(built.run(), null);
         SpatialExplorer spatial = SpatialExplorer.open(run, built.model(), null, null, d -> { });
         server = ExploreServer.builder().setRun(run).setAtlas(ThumbnailAtlas.open(run, 32, d -> { })).optSpatial(spatial).start();
-        driver = Chromium.start(1280, 800);
-        driver.get(server.url().toString());
-        waitFor(90, "!!(window.imvecState && (window.imvecState.ready || window.imvecState.error))");
+        driver = Chromium.open(server);
         assertThat(js("return window.imvecState.error")).isNull();
     }
 
