@@ -14,6 +14,12 @@ public final class MapSearch {
     private MapSearch() {
     }
 
+    /** Per-location logits to probabilities, in place (the maps are stored as logits); returns {@code m}. */
+    public static float[] sigmoidInPlace(float[] m) {
+        for (int i = 0; i < m.length; i++) m[i] = (float) (1 / (1 + Math.exp(-m[i])));
+        return m;
+    }
+
     /**
      * A gh×gw grid read at an h×w map by nearest cell: location (y, x) takes the grid cell under
      * its centre, so a 2×2 grid splits a 14×14 map into four 7×7 quadrants.

@@ -216,8 +216,7 @@ public final class SpatialExplorer implements WordScorer, LocalisationMaps {
     @Override
     public Optional<LocalisationMaps.Map> map(int row, String word) {
         imvec.spatial.Scores s = scores(word);
-        float[] m = s.map(run.checkRow(row), 0);
-        for (int i = 0; i < m.length; i++) m[i] = (float) (1 / (1 + Math.exp(-m[i])));
+        float[] m = MapSearch.sigmoidInPlace(s.map(run.checkRow(row), 0));
         return Optional.of(new LocalisationMaps.Map(checkWord(word), s.height(), s.width(), m));
     }
 
@@ -273,8 +272,7 @@ public final class SpatialExplorer implements WordScorer, LocalisationMaps {
         for (int i = 0; i < n; i++) {
             float[][] m = new float[grids.length][];
             for (int t = 0; t < grids.length; t++) {
-                m[t] = per[t].map(i, 0);
-                for (int p = 0; p < m[t].length; p++) m[t][p] = (float) (1 / (1 + Math.exp(-m[t][p])));
+                m[t] = MapSearch.sigmoidInPlace(per[t].map(i, 0));
             }
             score[i] = MapSearch.score(grids, m);
         }

@@ -1,5 +1,6 @@
 package imvec.report;
 
+import imvec.analysis.MapSearch;
 import imvec.data.Image;
 import imvec.data.MultiLabelSet;
 import imvec.spatial.Conse;
@@ -83,8 +84,7 @@ public final class SpatialViews {
         for (int i = 0; i < Math.min(limit, scenes.size()); i++) {
             Image img = scenes.read(i);
             for (int j = 0; j < labels.size(); j++) {
-                float[] map = s.map(i, j);
-                for (int p = 0; p < map.length; p++) map[p] = (float) (1 / (1 + Math.exp(-map[p])));
+                float[] map = MapSearch.sigmoidInPlace(s.map(i, j));
                 String name = String.format(java.util.Locale.ROOT, "%04d-%s.png", i, labels.get(j).replaceAll("[^A-Za-z0-9_-]", "_"));
                 ThumbnailPlot.writeOverlay(out.resolve(name), img, map, s.height(), s.width(),
                         labels.get(j) + String.format(java.util.Locale.ROOT, " %.2f", s.score(i, j)));

@@ -41,13 +41,9 @@ public final class MapSearcher {
         double[] out = new double[scores.ids().size()];
         for (int i = 0; i < out.length; i++) {
             float[][] maps = scores.maps(i, columns);
-            for (float[] m : maps) sigmoidInPlace(m);
+            for (float[] m : maps) MapSearch.sigmoidInPlace(m);
             out[i] = MapSearch.score(grids, maps);
         }
         return out;
-    }
-
-    static void sigmoidInPlace(float[] m) {
-        for (int i = 0; i < m.length; i++) m[i] = (float) (1 / (1 + Math.exp(-m[i])));
     }
 }

@@ -434,7 +434,7 @@ public final class SceneEvaluation {
         }
         for (int i = 0; i < n; i++) {
             float[][] maps = scores.maps(i, queryColumns);
-            for (float[] m : maps) MapSearcher.sigmoidInPlace(m);
+            for (float[] m : maps) MapSearch.sigmoidInPlace(m);
             for (int q = 0; q < drawn.size(); q++) {
                 score[q][i] = MapSearch.score(new float[][] {grids[q]}, new float[][] {maps[slot.get(drawn.get(q).label())]});
             }
