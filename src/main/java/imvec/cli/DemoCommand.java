@@ -49,8 +49,9 @@ final class DemoCommand implements Callable<Integer> {
         for (Demo.LayerRow l : r.layers()) System.out.printf(Locale.ROOT, "%-28s %6d %11.4f%n", l.layer(), l.dims(), l.silhouette());
         if (r.spatial() != null) {
             Map<String, Object> s = r.spatial();
-            System.out.printf(Locale.ROOT, "Spatial model, zero-shot on %s mosaics of the unseen %s: mAP %.3f, localisation mIoU %.3f at %.2f, map-search P@10 %s.%n",
+            System.out.printf(Locale.ROOT, "Spatial model, zero-shot on %s mosaics of the unseen %s: mAP %.3f, localisation mIoU %.3f at %.2f (%s), map-search P@10 %s.%n",
                     s.get("unseen_scenes"), s.get("unseen"), (Double) s.get("unseen_map"), (Double) s.get("unseen_miou"), (Double) s.get("threshold"),
+                    s.get("map_normalisation"),
                     s.get("search_p_at_10") == null ? "n/a" : String.format(Locale.ROOT, "%.3f", (Double) s.get("search_p_at_10")));
         }
         System.out.println("Report: " + r.report().toAbsolutePath());

@@ -29,8 +29,12 @@ final class SceneEvalCommand implements Callable<Integer> {
     @Option(names = "--labels", description = "Evaluate among these labels only (one a line, e.g. unseen.txt); default all scored labels.")
     Path labels;
 
-    @Option(names = "--threshold", defaultValue = "0.8", description = "sigmoid(map) a pixel's best label must exceed (default ${DEFAULT-VALUE}).")
+    @Option(names = "--threshold", defaultValue = "0.8", description = "The normalised map value a pixel's best label must exceed (default ${DEFAULT-VALUE}).")
     double threshold;
+
+    @Option(names = "--normalise", defaultValue = "image-range", paramLabel = "image-range|sigmoid",
+            description = "Maps before the threshold: image-range scales each image's maps to [0, 1] by their minimum and maximum; sigmoid reads each logit as a probability (default ${DEFAULT-VALUE}).")
+    String normalise;
 
     @Option(names = "--segments", defaultValue = "4", description = "k of the k-means region segmentation; 0 skips it (default ${DEFAULT-VALUE}).")
     int segments;
@@ -49,7 +53,7 @@ final class SceneEvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SceneEvaluation.Builder b = SceneEvaluation.builder().optThreshold(threshold).optSegments(segments).optGrid(grid)
+        SceneEvaluation.Builder b = SceneEvaluation.builder().optThreshold(threshold).optScale(SceneEvaluation.MapScale.parse(normalise)).optSegments(segments).optGrid(grid)
                 .optQueries(queries).optSeed(seed);
         if (labels != null) b.optLabels(MosaicScenes.readClassList(labels), labels.toString());
         ScoresDirectory dir = ScoresDirectory.open(scores);

@@ -48,6 +48,7 @@ final class DemoSpatial {
             m.put("unseen_map", eval.map().mean());
             m.put("unseen_miou", eval.localisation().miou());
             m.put("threshold", eval.localisation().threshold());
+            m.put("map_normalisation", eval.localisation().scale().id());
             m.put("search_p_at_10", eval.search() == null ? null : eval.search().precisionAt10());
             m.put("projection", projection);
             return m;
@@ -127,9 +128,9 @@ final class DemoSpatial {
         r.paragraph(String.format(Locale.ROOT, "The CNN's %s map (64 channels, 14×14 at a 2×2 mosaic of 56×56) is compared with word "
                         + "vectors at every location. A head was trained on mosaics of the 8 seen classes only; %s were held out, "
                         + "with their images and their words. Zero-shot on %d mosaics of the unseen classes: mAP %.3f; "
-                        + "localisation mIoU %.3f at threshold %.2f (best %.3f at %.2f); map-search P@10 %.3f over %d drawn queries.",
+                        + "localisation mIoU %.3f at threshold %.2f on the %s-normalised maps (best %.3f at %.2f); map-search P@10 %.3f over %d drawn queries.",
                 TAP, s.split().unseen(), e.images(), e.map().mean(), e.localisation().miou(), e.localisation().threshold(),
-                e.localisation().bestMiou(), e.localisation().bestThreshold(),
+                e.localisation().scale().id(), e.localisation().bestMiou(), e.localisation().bestThreshold(),
                 e.search() == null ? Double.NaN : e.search().precisionAt10(), e.search() == null ? 0 : e.search().queries()));
         List<String> figs = new ArrayList<>(List.of(s.projection()));
         List<String> caps = new ArrayList<>(List.of("Test images along the unseen word \"" + s.split().unseen().get(0) + "\" (x: score)"));

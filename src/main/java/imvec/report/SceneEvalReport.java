@@ -45,6 +45,7 @@ public final class SceneEvalReport {
         if (r.localisation() != null) {
             SceneEvaluation.Localised l = r.localisation();
             Map<String, Object> m = new LinkedHashMap<>();
+            m.put("scale", l.scale().id());
             m.put("threshold", l.threshold());
             m.put("miou", finite(l.miou()));
             m.put("miou_foreground", finite(l.miouForeground()));
@@ -52,7 +53,7 @@ public final class SceneEvalReport {
             m.put("best_miou", finite(l.bestMiou()));
             m.put("ignored_pixels", l.ignoredPixels());
             m.put("normalisation", "each map upsampled bilinearly (half-pixel centres) to the mask size; a pixel takes the label of its highest map "
-                    + "when sigmoid(map) > threshold, else background; IoU summed over all images per class, mean over classes present, background included");
+                    + "when its " + l.scale().description() + " > threshold, else background; IoU summed over all images per class, mean over classes present, background included");
             o.put("localisation", m);
         }
         if (r.segmentation() != null) {
@@ -87,6 +88,7 @@ public final class SceneEvalReport {
         }
         if (r.localisation() != null) {
             SceneEvaluation.Localised l = r.localisation();
+            row(s, "map normalisation", l.scale().id());
             row(s, String.format(Locale.ROOT, "mIoU at %.2f (background included)", l.threshold()), num(l.miou()));
             row(s, String.format(Locale.ROOT, "mIoU at %.2f (labels only)", l.threshold()), num(l.miouForeground()));
             row(s, String.format(Locale.ROOT, "best mIoU (threshold %.2f)", l.bestThreshold()), num(l.bestMiou()));
@@ -136,7 +138,7 @@ public final class SceneEvalReport {
         Files.writeString(dir.resolve("localisation-curve.csv"), s.toString(), StandardCharsets.UTF_8);
         List<Path> plots = LinePlot.builder().setTitle("Localisation mIoU by threshold").setCategories(categories)
                 .addSeries("mIoU (background included)", l.miouCurve()).addSeries("mIoU (labels only)", l.foregroundCurve())
-                .optAxisLabels("threshold on sigmoid(map)", "mIoU").optYRange(0, 1)
+                .optAxisLabels("threshold on " + (l.scale() == SceneEvaluation.MapScale.SIGMOID ? "sigmoid(map)" : "the image-range-scaled map"), "mIoU").optYRange(0, 1)
                 .optMark(mark, l.miouCurve()[mark], String.format(Locale.ROOT, "%.3f at %.2f", l.miouCurve()[mark], l.threshold()))
                 .build().save(dir.resolve("localisation-curve"));
         List<String> out = new ArrayList<>(List.of("localisation-curve.csv"));

@@ -36,7 +36,63 @@ public final class SceneEvaluation {
         void update(long done, long total);
     }
 
-    public record Localised(double threshold, double miou, double miouForeground, double bestThreshold, double bestMiou,
+    /**
+     * How a pixel's winning map value becomes the number the threshold is compared with. The
+     * head's per-location logits are not calibrated probabilities, least of all for unseen words
+     * (their logits sit well below zero everywhere), so sigmoid alone leaves almost every pixel
+     * under 0.8; scaling each image's maps to their own range, as class-activation-map work does,
+     * makes the threshold a share of that image's strongest evidence.
+     */
+    public enum MapScale {
+        /** Per image, (map − min)/(max − min) over all evaluated labels' maps at every location. */
+        IMAGE_RANGE("image-range", "map scaled to [0, 1] by the minimum and maximum over all evaluated labels' maps of that image"),
+        /** sigmoid(map): the per-location logit read as a probability. */
+        SIGMOID("sigmoid", "sigmoid(map)");
+
+        private final String id;
+        private final String description;
+
+        MapScale(String id, String description) {
+            this.id = id;
+            this.description = description;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public String description() {
+            return description;
+        }
+
+        public static MapScale parse(String id) {
+            for (MapScale m : values()) if (m.id.equals(id)) return m;
+            throw new UserError("--normalise must be image-range or sigmoid, not '" + id + "'.");
+        }
+
+        /** The winning values {@code logit} of one image as thresholdable numbers, given all its maps. */
+        float[] apply(float[] logit, float[][] maps) {
+            float[] p = new float[logit.length];
+            if (this == SIGMOID) {
+                for (int j = 0; j < p.length; j++) p[j] = (float) (1 / (1 + Math.exp(-logit[j])));
+                return p;
+            }
+            float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+            for (float[] m : maps) {
+                for (float v : m) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+            // Bilinear values lie between their corners, so they stay inside [lo, hi].
+            float range = hi - lo;
+            if (!(range > 0)) return p;
+            for (int j = 0; j < p.length; j++) p[j] = Math.min(1f, Math.max(0f, (logit[j] - lo) / range));
+            return p;
+        }
+    }
+
+    public record Localised(MapScale scale, double threshold, double miou, double miouForeground, double bestThreshold, double bestMiou,
                             double[] thresholds, double[] miouCurve, double[] foregroundCurve, long ignoredPixels) {
     }
 
@@ -61,6 +117,7 @@ public final class SceneEvaluation {
     private final List<String> labels;
     private final String labelsSource;
     private final double threshold;
+    private final MapScale scale;
     private final int segments;
     private final int grid;
     private final int queries;
@@ -75,6 +132,7 @@ public final class SceneEvaluation {
         this.notScored = b.labels == null ? List.of() : b.labels.stream().filter(droppedByScoring(b.scores)::contains).toList();
         this.labelsSource = b.labels == null ? "all scored labels" : b.labelsSource;
         this.threshold = b.threshold;
+        this.scale = b.scale;
         this.segments = b.segments;
         this.grid = b.grid;
         this.queries = b.queries;
@@ -91,6 +149,7 @@ public final class SceneEvaluation {
         private List<String> labels;
         private String labelsSource;
         private double threshold = 0.8;
+        private MapScale scale = MapScale.IMAGE_RANGE;
         private int segments = 4;
         private int grid = 2;
         private int queries = 100;
@@ -118,10 +177,16 @@ public final class SceneEvaluation {
             return this;
         }
 
-        /** Probability a pixel's best map must exceed to take its label (default 0.8). */
+        /** The normalised map value a pixel's best label must exceed to take it (default 0.8). */
         public Builder optThreshold(double threshold) {
             if (!(threshold >= 0 && threshold <= 1)) throw new UserError("--threshold must be between 0 and 1, not " + threshold);
             this.threshold = threshold;
+            return this;
+        }
+
+        /** How maps are normalised before the threshold (default {@link MapScale#IMAGE_RANGE}). */
+        public Builder optScale(MapScale scale) {
+            this.scale = java.util.Objects.requireNonNull(scale);
             return this;
         }
 
@@ -315,8 +380,7 @@ public final class SceneEvaluation {
                 float[][] maps = scores.maps(i, columns);
                 int h = scores.mapHeight(), w = scores.mapWidth();
                 Localisation.Argmax a = Localisation.argmax(maps, h, w, mask.height(), mask.width());
-                float[] p = new float[a.logit().length];
-                for (int j = 0; j < p.length; j++) p[j] = (float) (1 / (1 + Math.exp(-a.logit()[j])));
+                float[] p = scale.apply(a.logit(), maps);
                 int[] truth = new int[mask.values().length];
                 long ignoredHere = 0;
                 for (int j = 0; j < truth.length; j++) {
@@ -354,7 +418,7 @@ public final class SceneEvaluation {
                 fg[j] = curve.meanForegroundIou(j);
                 if (miou[j] > miou[best]) best = j;
             }
-            return new Localised(threshold, miou[at], fg[at], thresholds[best], miou[best], thresholds, miou, fg, ignored);
+            return new Localised(scale, threshold, miou[at], fg[at], thresholds[best], miou[best], thresholds, miou, fg, ignored);
         }
     }
 

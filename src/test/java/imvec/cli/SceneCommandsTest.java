@@ -97,6 +97,7 @@ class SceneCommandsTest {
         JsonNode json = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
         assertThat(json.get("map").asDouble()).isEqualTo(1.0);
         assertThat(json.get("localisation").get("miou").asDouble()).isBetween(0.0, 1.0);
+        assertThat(json.get("localisation").get("scale").asText()).isEqualTo("image-range");
         for (String f : new String[] {"eval.md", "eval.json", "ap.csv", "localisation-curve.csv", "localisation-curve.png"}) {
             assertThat(dir.resolve("eval").resolve(f)).isNotEmptyFile();
         }
@@ -121,6 +122,9 @@ class SceneCommandsTest {
         Path evalOut = dir.resolve("eval-bad");
         assertOneSentence(run("scenes", "eval", "--scores", scores.toString(), "--data", data, "--threshold", "1.5",
                 "--out", evalOut.toString()), "--threshold must be between 0 and 1");
+        assertThat(evalOut).doesNotExist();
+        assertOneSentence(run("scenes", "eval", "--scores", scores.toString(), "--data", data, "--normalise", "softmax",
+                "--out", evalOut.toString()), "--normalise must be image-range or sigmoid");
         assertThat(evalOut).doesNotExist();
         Files.writeString(dir.resolve("ragged.json"), "{\"dog\": [[1, 0], [0]]}");
         assertOneSentence(run("scenes", "search", "--scores", scores.toString(), "--query", dir.resolve("ragged.json").toString()),

@@ -56,8 +56,13 @@ class SceneEvaluationTest {
 
     /** Mosaics of 2×2 cells of 28 px and a scores directory whose 4×4 maps are +6 where a label's tile is and −6 elsewhere. */
     static MultiLabelSet scenesWithPlantedScores(Path dir, boolean shuffleMaps) throws IOException {
+        return scenesWithPlantedScores(dir, shuffleMaps, 0f, shuffleMaps ? "shuffled" : "scores");
+    }
+
+    /** As above with every map logit moved by {@code offset}, into {@code dir/name}. */
+    static MultiLabelSet scenesWithPlantedScores(Path dir, boolean shuffleMaps, float offset, String name) throws IOException {
         Path scenes = dir.resolve("scenes");
-        MosaicScenes.builder().setSource(solid(8)).optCell(28).optScenes(60).optSeed(5).optImageFormat("png").build().write(scenes, (d, t) -> { });
+        if (!Files.exists(scenes)) MosaicScenes.builder().setSource(solid(8)).optCell(28).optScenes(60).optSeed(5).optImageFormat("png").build().write(scenes, (d, t) -> { });
         MultiLabelSet set = MultiLabelSpecs.open("multilabel:" + scenes.resolve("labels.csv"));
         int n = set.size(), l = set.classes().size(), h = 4, w = 4;
         float[] maps = new float[n * l * h * w];
@@ -72,7 +77,7 @@ class SceneEvaluationTest {
                     for (int x = 0; x < w; x++) {
                         // Each map location reads the class at its centre in the mask.
                         int cls = planted.classAt(y * mask.height() / h + mask.height() / (2 * h), x * mask.width() / w + mask.width() / (2 * w));
-                        maps[((i * l + k) * h + y) * w + x] = (cls == k ? 6f : -6f) + (float) random.nextGaussian() * 0.3f;
+                        maps[((i * l + k) * h + y) * w + x] = (cls == k ? 6f : -6f) + offset + (float) random.nextGaussian() * 0.3f;
                     }
                 }
                 final int kk = k;
@@ -80,7 +85,7 @@ class SceneEvaluationTest {
                 scores[i * l + k] = present ? 0.9f + random.nextFloat() * 0.05f : random.nextFloat() * 0.5f;
             }
         }
-        Path out = dir.resolve(shuffleMaps ? "shuffled" : "scores");
+        Path out = dir.resolve(name);
         Files.createDirectories(out);
         Files.write(out.resolve("labels.txt"), set.classes());
         Files.write(out.resolve("ids.txt"), IntStream.range(0, n).mapToObj(set::id).toList());
@@ -95,7 +100,7 @@ class SceneEvaluationTest {
         MultiLabelSet set = scenesWithPlantedScores(dir, false);
         scenesWithPlantedScores(dir, true);
         SceneEvaluation.Result good = SceneEvaluation.builder().setScores(ScoresDirectory.open(dir.resolve("scores"))).setData(set)
-                .optQueries(40).build().run((d, t) -> { });
+                .optScale(SceneEvaluation.MapScale.SIGMOID).optQueries(40).build().run((d, t) -> { });
         assertThat(good.map().mean()).isEqualTo(1.0);
         assertThat(good.hitAt1()).isNull();
         // Bilinear upsampling blurs a band along cell edges, so not every pixel is right.
@@ -106,10 +111,32 @@ class SceneEvaluationTest {
         assertThat(good.search().precisionAt10()).isEqualTo(1.0);
 
         SceneEvaluation.Result bad = SceneEvaluation.builder().setScores(ScoresDirectory.open(dir.resolve("shuffled"))).setData(set)
-                .optQueries(40).build().run((d, t) -> { });
+                .optScale(SceneEvaluation.MapScale.SIGMOID).optQueries(40).build().run((d, t) -> { });
         assertThat(bad.map().mean()).isLessThan(0.8);
         assertThat(bad.localisation().miou()).isLessThan(good.localisation().miou() - 0.2);
         assertThat(bad.search().precisionAt10()).isLessThan(0.7);
+    }
+
+    /** Maps that rank locations well but whose logits all sit below zero, as unseen words' do. */
+    @Test
+    void theImageRangeScaleFindsObjectsWhereSigmoidAtTheDefaultThresholdMarksNothing() throws Exception {
+        MultiLabelSet set = scenesWithPlantedScores(dir, false, -10f, "low");
+        ScoresDirectory low = ScoresDirectory.open(dir.resolve("low"));
+        SceneEvaluation.Result sigmoid = SceneEvaluation.builder().setScores(low).setData(set).optScale(SceneEvaluation.MapScale.SIGMOID)
+                .optQueries(0).optSegments(0).build().run((d, t) -> { });
+        SceneEvaluation.Result range = SceneEvaluation.builder().setScores(low).setData(set)
+                .optQueries(0).optSegments(0).build().run((d, t) -> { });
+        assertThat(sigmoid.localisation().scale()).isEqualTo(SceneEvaluation.MapScale.SIGMOID);
+        assertThat(sigmoid.localisation().miouForeground()).isZero();
+        assertThat(range.localisation().scale()).isEqualTo(SceneEvaluation.MapScale.IMAGE_RANGE);
+        // 0.8 of the range is +3.6 on the planted ±6 logits, so the bilinear band along cell edges is wider than at sigmoid's 0.
+        assertThat(range.localisation().miou()).isGreaterThan(0.6);
+        assertThat(range.localisation().bestMiou()).isGreaterThan(0.75);
+        // The same maps without the offset (same noise: same seed) scale to the same values.
+        scenesWithPlantedScores(dir, false);
+        SceneEvaluation.Result plain = SceneEvaluation.builder().setScores(ScoresDirectory.open(dir.resolve("scores"))).setData(set)
+                .optQueries(0).optSegments(0).build().run((d, t) -> { });
+        assertThat(range.localisation().miouCurve()).containsExactly(plain.localisation().miouCurve(), org.assertj.core.data.Offset.offset(1e-3));
     }
 
     @Test
