@@ -34,6 +34,12 @@ public record RegionEmbeddings(List<String> ids, int blocks, int dims, int heigh
      * region embeddings: that is a {@link UserError}.
      */
     public static RegionEmbeddings compute(Head head, FeatureMaps maps, List<String> ids, int batch, int threads, LongConsumer done) {
+        return compute(head, maps, ids, batch, threads, SpatialTraining.DOUBLES ? SpatialModel.Precision.FLOAT64 : SpatialModel.Precision.FLOAT32, done);
+    }
+
+    /** As {@link #compute(Head, FeatureMaps, List, int, int, LongConsumer)} in the given arithmetic. */
+    public static RegionEmbeddings compute(Head head, FeatureMaps maps, List<String> ids, int batch, int threads,
+                                           SpatialModel.Precision precision, LongConsumer done) {
         if (!(head instanceof CosineMapHead spatial)) {
             throw new UserError("the model has a " + head.kind() + " head, which keeps one vector per image; region embeddings"
                     + " (diversity, region PCA) need a spatial head (imvec spatial train --head spatial).");
@@ -49,8 +55,11 @@ public record RegionEmbeddings(List<String> ids, int blocks, int dims, int heigh
                 int[] rows = new int[size];
                 for (int i = 0; i < size; i++) rows[i] = from + i;
                 try (NDManager m = base.newSubManager()) {
-                    NDList params = Heads.arrays(m, spatial.params(), SpatialTraining.DOUBLES, false);
-                    NDArray x = SpatialTraining.array(m, maps.gather(rows, null), new Shape(size, maps.channels(), maps.height(), maps.width()));
+                    boolean doubles = precision == SpatialModel.Precision.FLOAT64;
+                    NDList params = Heads.arrays(m, spatial.params(), doubles, false);
+                    Shape shape = new Shape(size, maps.channels(), maps.height(), maps.width());
+                    float[] gathered = maps.gather(rows, null);
+                    NDArray x = doubles ? m.create(Heads.toDoubles(gathered), shape) : m.create(gathered, shape);
                     // [B, k, d, HW] → [B, HW, k, d]: each location's k·d values side by side.
                     NDArray e = spatial.embed(params, x).transpose(0, 3, 1, 2);
                     float[] values = e.toType(DataType.FLOAT32, false).toFloatArray();

@@ -70,6 +70,58 @@ public final class SpatialModel {
         return new Scores(List.copyOf(ids), labels.names(), maps.height(), maps.width(), scores, out);
     }
 
+    /**
+     * Scores cached region embeddings ({@link RegionEmbeddings#compute}, spatial head only) against
+     * {@code labels} in float32: the same scores and maps as scoring the backbone maps they came
+     * from, but without the 1×1 convolution, which does not depend on the words and so is paid once
+     * per collection. Each batch's blocks are scaled to unit length as they are copied in.
+     */
+    public Scores score(RegionEmbeddings regions, LabelVectors labels, int batch, int threads, LongConsumer done) {
+        if (!(head instanceof CosineMapHead spatial)) {
+            throw new IllegalStateException("cached region embeddings are scored by a spatial head, not " + head.kind());
+        }
+        if (regions.blocks() != spatial.blocks() || regions.dims() != spatial.dims()) {
+            throw new IllegalArgumentException("embeddings of " + regions.blocks() + "×" + regions.dims() + " for a head of "
+                    + spatial.blocks() + "×" + spatial.dims());
+        }
+        ai.djl.engine.Engine.getEngine("PyTorch");
+        JniUtils.setNumThreads(threads);
+        int n = regions.size(), l = labels.size(), hw = regions.locations(), d = labels.dims(), per = hw * regions.perLocation();
+        float[] scores = new float[n * l], out = new float[Math.multiplyExact(n * l, hw)];
+        float[] flat = new float[l * d];
+        for (int j = 0; j < l; j++) System.arraycopy(labels.unit()[j], 0, flat, j * d, d);
+        float[] logits = new float[n * l];
+        try (NDManager base = NDManager.newBaseManager("PyTorch")) {
+            NDArray wordsT = base.create(flat, new Shape(l, d)).transpose();
+            float[] units = new float[Math.multiplyExact(batch, per)];
+            for (int from = 0; from < n; from += batch) {
+                int size = Math.min(batch, n - from);
+                unitBlocks(regions.data(), regions.offset(from), size * hw * regions.blocks(), d, units);
+                float[] cos;
+                try (NDManager m = base.newSubManager()) {
+                    NDArray x = m.create(java.nio.FloatBuffer.wrap(units, 0, size * per), new Shape((long) size * hw * regions.blocks(), d),
+                            ai.djl.ndarray.types.DataType.FLOAT32);
+                    cos = x.matMul(wordsT).toFloatArray(); // [size, HW, k, L]
+                }
+                spatial.stack(cos, size, hw, l, out, (long) from * l * hw, logits, (long) from * l);
+                done.accept(from + size);
+            }
+        }
+        for (int i = 0; i < scores.length; i++) scores[i] = (float) (1 / (1 + Math.exp(-logits[i])));
+        return new Scores(regions.ids(), labels.names(), regions.height(), regions.width(), scores, out);
+    }
+
+    /** {@code count} blocks of {@code d} values from {@code from}, each scaled as {@link Head#unit} scales it (same floor). */
+    private static void unitBlocks(float[] values, int from, int count, int d, float[] out) {
+        for (int b = 0; b < count; b++) {
+            int at = from + b * d;
+            float s = 0;
+            for (int j = 0; j < d; j++) s += values[at + j] * values[at + j];
+            float inv = (float) (1 / Math.sqrt(s + 1e-4));
+            for (int j = 0; j < d; j++) out[b * d + j] = values[at + j] * inv;
+        }
+    }
+
     private static float[] floats(NDArray a) {
         return a.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
     }

@@ -45,6 +45,26 @@ class SpatialScoringTest {
         assertSamePaths(new SpatialModel(head), reluMaps(3, 768, 14, 14, 6), SpatialHeadTest.words(20, 100, 7), 2);
     }
 
+    /** Cached region embeddings, scored against words later, give what scoring the maps gives. */
+    @Test
+    void scoringCachedRegionEmbeddingsEqualsScoringTheMaps() {
+        CosineMapHead head = CosineMapHead.create(768, 5, 100, 8, 5);
+        SpatialModel model = new SpatialModel(head);
+        FeatureMaps maps = reluMaps(5, 768, 7, 6, 11);
+        List<String> ids = List.of("a", "b", "c", "d", "e");
+        LabelVectors words = SpatialHeadTest.words(13, 100, 12);
+        Scores direct = model.score(maps, ids, words, 2, 2, SpatialModel.Precision.FLOAT64, d -> { });
+        RegionEmbeddings regions = RegionEmbeddings.compute(head, maps, ids, 3, 2, SpatialModel.Precision.FLOAT32, d -> { });
+        Scores cached = model.score(regions, words, 2, 2, d -> { });
+        assertThat(cached.ids()).isEqualTo(ids);
+        assertThat(cached.height()).isEqualTo(7);
+        assertThat(cached.width()).isEqualTo(6);
+        assertThat(cached.scores()).containsExactly(direct.scores(), within(2e-5f));
+        float scale = 0;
+        for (float v : direct.maps()) scale = Math.max(scale, Math.abs(v));
+        assertThat(cached.maps()).containsExactly(direct.maps(), within(1e-5f * Math.max(1, scale)));
+    }
+
     @Test
     void float32ScoringEqualsTheFloat64PathOnThePooledHead() {
         PooledHead head = PooledHead.create(32, 12, 4);
