@@ -25,12 +25,12 @@ final class StageMetrics extends SparkListener {
      */
     public record Split(int tasks, long records, double stageSeconds, double runSeconds, double cpuSeconds,
                         double deserializeSeconds, double schedulerDelaySeconds, double gcSeconds,
-                        double resultSerializationSeconds) {
+                        double resultSerializationSeconds, long jobInputBytes) {
     }
 
     private static final class Stage {
         int tasks;
-        long records, run, cpuNanos, deserialize, delay, gc, resultSer;
+        long records, run, cpuNanos, deserialize, delay, gc, resultSer, inputBytes;
         double wallSeconds;
     }
 
@@ -53,6 +53,7 @@ final class StageMetrics extends SparkListener {
         Stage s = stages.computeIfAbsent(t.stageId(), k -> new Stage());
         s.tasks++;
         s.records += m.outputMetrics().recordsWritten();
+        s.inputBytes += m.inputMetrics().bytesRead();
         s.run += m.executorRunTime();
         s.cpuNanos += m.executorCpuTime();
         s.deserialize += m.executorDeserializeTime();
@@ -71,7 +72,8 @@ final class StageMetrics extends SparkListener {
     }
 
     /**
-     * The stage that wrote the most rows since the last call, and forgets every stage seen so far.
+     * The stage that wrote the most rows since the last call, with the bytes every stage since then
+     * read ({@code jobInputBytes}: the images once, if nothing reads them twice); forgets them all.
      * Waits for the driver's listener bus to deliver the finished job's events first (Spark
      * posts them asynchronously); {@code waitUntilEmpty} is Spark-internal but public to Java.
      */
@@ -85,10 +87,14 @@ final class StageMetrics extends SparkListener {
 
     private Split largest() {
         Stage best = null;
-        for (Stage s : stages.values()) if (best == null || s.records > best.records) best = s;
+        long input = 0;
+        for (Stage s : stages.values()) {
+            input += s.inputBytes;
+            if (best == null || s.records > best.records) best = s;
+        }
         stages.clear();
-        if (best == null) return new Split(0, 0, 0, 0, 0, 0, 0, 0, 0);
+        if (best == null) return new Split(0, 0, 0, 0, 0, 0, 0, 0, 0, input);
         return new Split(best.tasks, best.records, best.wallSeconds, best.run / 1e3, best.cpuNanos / 1e9, best.deserialize / 1e3,
-                best.delay / 1e3, best.gc / 1e3, best.resultSer / 1e3);
+                best.delay / 1e3, best.gc / 1e3, best.resultSer / 1e3, input);
     }
 }
