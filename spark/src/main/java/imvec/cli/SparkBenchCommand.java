@@ -56,13 +56,15 @@ final class SparkBenchCommand implements Callable<Integer> {
             return 0;
         }
         double base = r.runs().get(0).steadyImagesPerSecond();
+        double baseCpu = r.runs().get(0).cpuMsPerImage();
         System.out.printf(Locale.ROOT, "%s, batch %d, %d cores, load average %.2f at the end%n", folder, batch, r.cores(), r.loadAverage());
-        System.out.printf(Locale.ROOT, "  %-24s %6s %17s %17s %22s %10s%n", "", "images", "cold (incl. start)", "warm (2nd job)",
-                "steady (extraction)", "CPU/image");
+        System.out.printf(Locale.ROOT, "  %-24s %6s %17s %17s %22s %10s %s%n", "", "images", "cold (incl. start)", "warm (2nd job)",
+                "steady (extraction)", "CPU/image", "(extract's CPU/image over it)");
         for (SparkBench.Run run : r.runs()) {
-            System.out.printf(Locale.ROOT, "  %-24s %6d %6.1f s %5.1f/s %6.1f s %5.1f/s %7.1f/s = %4.2f× extract %7.1f ms%n",
+            System.out.printf(Locale.ROOT, "  %-24s %6d %6.1f s %5.1f/s %6.1f s %5.1f/s %7.1f/s = %4.2f× extract %7.1f ms (%.2f)%n",
                     run.engine(), run.images(), run.coldSeconds(), run.coldImagesPerSecond(), run.warmSeconds(),
-                    run.warmImagesPerSecond(), run.steadyImagesPerSecond(), run.steadyImagesPerSecond() / base, run.cpuMsPerImage());
+                    run.warmImagesPerSecond(), run.steadyImagesPerSecond(), run.steadyImagesPerSecond() / base, run.cpuMsPerImage(),
+                    baseCpu / run.cpuMsPerImage());
         }
         System.out.println("  Extraction stage of the warm job (task totals, seconds):");
         for (SparkBench.Run run : r.runs()) {
