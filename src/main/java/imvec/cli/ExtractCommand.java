@@ -4,8 +4,6 @@ import imvec.data.DataSpecs;
 import imvec.data.ImageSet;
 import imvec.data.Preprocess;
 import imvec.extract.Extractor;
-import imvec.extract.LayerRequest;
-import imvec.extract.Pool;
 import imvec.model.Backbone;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,7 +11,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -25,30 +22,11 @@ final class ExtractCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    ExtractOptions options;
+
     @Option(names = "--data", required = true, description = "Dataset spec: fashion-mnist:train|test, idx:IMAGES,LABELS, cifar10-binary:DIR, cifar100-binary:DIR, folder:PATH.")
     String data;
-
-    @Option(names = "--labels", description = "CSV of path,label overriding folder labels.")
-    Path labels;
-
-    @Option(names = "--layers", required = true, split = ",",
-            description = "Layers to store, comma-separated; NAME@avg|max|flatten pools one layer; 'input' is the preprocessed pixels; 'all' is every layer.")
-    List<String> layers;
-
-    @Option(names = "--pool", defaultValue = "avg", description = "Pooling of spatial maps: avg, max or flatten (default ${DEFAULT-VALUE}).")
-    String pool;
-
-    @Option(names = "--topk", defaultValue = "0", description = "Store the top K predictions of the classifier output.")
-    int topk;
-
-    @Option(names = "--topk-layer", description = "The classifier output for --topk (default: the card's output layer, or 'probabilities').")
-    String topkLayer;
-
-    @Option(names = "--model-classes", description = "One class id per line in the model's output order, to name predictions in the dataset's class ids.")
-    Path modelClasses;
-
-    @Option(names = "--batch", defaultValue = "32", description = "Images per inference batch (default ${DEFAULT-VALUE}).")
-    int batch;
 
     @Option(names = "--chunk", defaultValue = "512", description = "Images per committed chunk; a killed run resumes from the last chunk (default ${DEFAULT-VALUE}).")
     int chunk;
@@ -62,30 +40,24 @@ final class ExtractCommand implements Callable<Integer> {
     @Option(names = "--allow-truncated", description = "Keep images whose file ends early (padded by the decoder) instead of skipping them as unreadable.")
     boolean allowTruncated;
 
-    @Option(names = "--force", description = "Replace a finished or unfinished run made with other settings.")
-    boolean force;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Recorded in the manifest (extraction itself is deterministic).")
-    long seed;
-
     @Option(names = "--out", required = true, description = "Run directory to write.")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-        ImageSet set = DataSpecs.open(data, labels);
+        ImageSet set = DataSpecs.open(data, options.labels);
         try (Backbone model = modelOptions.open(); ProgressBar bar = common.progress("extract")) {
             Preprocess pre = modelOptions.preprocess(model);
             Extractor.Builder b = Extractor.builder().setData(set).setBackbone(model).setPreprocess(pre)
-                    .setLayers(LayerRequest.parseAll(layers, Pool.parse(pool), model))
-                    .optTopK(topk).optTopKLayer(topkLayer).optBatchSize(batch).optChunkSize(chunk)
-                    .optKeepMaps(keepMaps).optStrict(strict).optAllowTruncated(allowTruncated).optForce(force).optSeed(seed)
-                    .optLabelsFile(labels == null ? null : labels.toString())
+                    .setLayers(options.layers(model))
+                    .optTopK(options.topk).optTopKLayer(options.topkLayer).optBatchSize(options.batch).optChunkSize(chunk)
+                    .optKeepMaps(keepMaps).optStrict(strict).optAllowTruncated(allowTruncated).optForce(options.force)
+                    .optSeed(options.seed).optLabelsFile(options.labels == null ? null : options.labels.toString())
                     .optListener(new Extractor.Listener() {
                         public void progress(long done, long total) { bar.update(done, total); }
                         public void warn(String m) { common.warn(m); }
                     });
-            if (modelClasses != null) b.optModelClasses(ModelOptions.readLines(modelClasses));
+            if (options.modelClasses != null) b.optModelClasses(options.modelClasses());
             Extractor.Result r = b.build().run(out);
             bar.close();
             Map<String, Object> res = new LinkedHashMap<>();

@@ -55,12 +55,30 @@ final class SparkBenchCommand implements Callable<Integer> {
             common.printJson(r);
             return 0;
         }
-        double base = r.runs().get(0).imagesPerSecond();
+        double base = r.runs().get(0).steadyImagesPerSecond();
+        double baseCpu = r.runs().get(0).cpuMsPerImage();
         System.out.printf(Locale.ROOT, "%s, batch %d, %d cores, load average %.2f at the end%n", folder, batch, r.cores(), r.loadAverage());
+        System.out.printf(Locale.ROOT, "  %-24s %6s %17s %17s %22s %10s %s%n", "", "images", "cold (incl. start)", "warm (2nd job)",
+                "steady (extraction)", "CPU/image", "(extract's CPU/image over it)");
         for (SparkBench.Run run : r.runs()) {
-            System.out.printf(Locale.ROOT, "  %-26s %5d images %7.1f s %8.1f images/s  %5.2f× extract's rate  CPU %.1f ms/image%n",
-                    run.engine(), run.images(), run.seconds(), run.imagesPerSecond(), run.imagesPerSecond() / base, run.cpuMsPerImage());
+            System.out.printf(Locale.ROOT, "  %-24s %6d %6.1f s %5.1f/s %6.1f s %5.1f/s %7.1f/s = %4.2f× extract %7.1f ms (%.2f)%n",
+                    run.engine(), run.images(), run.coldSeconds(), run.coldImagesPerSecond(), run.warmSeconds(),
+                    run.warmImagesPerSecond(), run.steadyImagesPerSecond(), run.steadyImagesPerSecond() / base, run.cpuMsPerImage(),
+                    baseCpu / run.cpuMsPerImage());
         }
+        System.out.println("  Extraction stage of the warm job (task totals, seconds):");
+        for (SparkBench.Run run : r.runs()) {
+            var x = run.extraction();
+            if (x == null) continue;
+            System.out.printf(Locale.ROOT, "    %-24s %3d tasks, stage %.1f s: run %.1f (CPU %.1f), deserialise %.1f, scheduler delay %.1f, GC %.1f%n",
+                    run.engine(), x.tasks(), x.stageSeconds(), x.runSeconds(), x.cpuSeconds(), x.deserializeSeconds(),
+                    x.schedulerDelaySeconds(), x.gcSeconds());
+        }
+        SparkBench.Plan p = r.plan();
+        System.out.printf(Locale.ROOT, "  Plan: %,d images at %.1f CPU ms each (the cluster's warm job) = %.0f core-hours;", p.images(),
+                p.cpuMsPerImage(), p.coreHours());
+        for (SparkBench.PlanRow row : p.rows()) System.out.printf(Locale.ROOT, " %d×%d cores %.1f h,", row.executors(), row.cores(), row.hours());
+        System.out.println(" plus about a minute of start-up.");
         return 0;
     }
 }

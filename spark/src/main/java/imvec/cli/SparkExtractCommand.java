@@ -1,7 +1,5 @@
 package imvec.cli;
 
-import imvec.extract.LayerRequest;
-import imvec.extract.Pool;
 import imvec.model.Backbone;
 import imvec.spark.SparkExtract;
 import imvec.spark.SparkSessions;
@@ -12,7 +10,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -24,44 +21,20 @@ final class SparkExtractCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    ExtractOptions options;
+
     @Option(names = "--master", description = "Spark master: local[N], spark://HOST:PORT, … (default: spark-submit's, else local[*]).")
     String master;
 
     @Option(names = "--data", required = true, description = "Folder of images: folder:PATH, a path, or a Hadoop URI (hdfs://…, s3a://…); labels as folder: gives them.")
     String data;
 
-    @Option(names = "--labels", description = "CSV of path,label overriding folder labels (read on the driver).")
-    Path labels;
-
-    @Option(names = "--layers", required = true, split = ",", description = "Layers to store, comma-separated; NAME@avg|max|flatten pools one layer; 'input' is the preprocessed pixels.")
-    List<String> layers;
-
-    @Option(names = "--pool", defaultValue = "avg", description = "Pooling of spatial maps: avg, max or flatten (default ${DEFAULT-VALUE}).")
-    String pool;
-
-    @Option(names = "--topk", defaultValue = "0", description = "Store the top K predictions of the classifier output.")
-    int topk;
-
-    @Option(names = "--topk-layer", description = "The classifier output for --topk (default: the card's output layer, or 'probabilities').")
-    String topkLayer;
-
-    @Option(names = "--model-classes", description = "One class id per line in the model's output order, to name predictions in the dataset's class ids.")
-    Path modelClasses;
-
-    @Option(names = "--batch", defaultValue = "32", description = "Images per inference batch (default ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--partitions", defaultValue = "0", description = "At least this many partitions (default: Spark's split of the files).")
+    @Option(names = "--partitions", defaultValue = "0", description = "At least this many partitions (default: four per core, at most 128 MB of images each).")
     int partitions;
 
-    @Option(names = "--threads-per-task", defaultValue = "1", description = "ONNX Runtime threads per Spark task (default ${DEFAULT-VALUE}).")
+    @Option(names = "--threads-per-task", defaultValue = "0", description = "ONNX Runtime threads per Spark task (default: the task's cores, spark.task.cpus).")
     int threadsPerTask;
-
-    @Option(names = "--force", description = "Replace a finished output made with other settings.")
-    boolean force;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Recorded in the manifest (extraction itself is deterministic).")
-    long seed;
 
     @Option(names = "--out", required = true, description = "Output directory (any Hadoop path): Parquet under rows/, manifest.json beside it.")
     String out;
@@ -70,11 +43,11 @@ final class SparkExtractCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SparkExtract.Builder b = SparkExtract.builder().setData(data).setModel(modelOptions.model)
                 .optCard(modelOptions.card == null ? null : imvec.zoo.Backbones.readCard(modelOptions.card))
-                .optLabelsCsv(labels).optTopK(topk).optTopKLayer(topkLayer).optBatchSize(batch)
-                .optPartitions(partitions).optThreadsPerTask(threadsPerTask).optForce(force).optSeed(seed);
-        if (modelClasses != null) b.optModelClasses(ModelOptions.readLines(modelClasses));
+                .optLabelsCsv(options.labels).optTopK(options.topk).optTopKLayer(options.topkLayer).optBatchSize(options.batch)
+                .optPartitions(partitions).optThreadsPerTask(threadsPerTask).optForce(options.force).optSeed(options.seed);
+        if (options.modelClasses != null) b.optModelClasses(options.modelClasses());
         try (Backbone model = modelOptions.open()) {
-            b.setPreprocess(modelOptions.preprocess(model)).setLayers(LayerRequest.parseAll(layers, Pool.parse(pool), model));
+            b.setPreprocess(modelOptions.preprocess(model)).setLayers(options.layers(model));
         }
         SparkSession spark = SparkSessions.open(master, "imvec spark-extract");
         try (ProgressBar bar = common.progress("spark-extract")) {

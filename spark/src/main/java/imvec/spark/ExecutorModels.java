@@ -31,8 +31,8 @@ final class ExecutorModels {
 
     /**
      * The backbone for a model, keyed by its SHA-256. {@code threads} is ONNX Runtime's intra-op
-     * pool per run: Spark already runs one task per core, so one thread each keeps the cores
-     * from being oversubscribed.
+     * pool per run: the cores Spark reserved for one task ({@code spark.task.cpus}), since Spark
+     * already runs as many tasks at once as the executor has cores for.
      */
     static OnnxBackbone get(String sha256, Broadcast<byte[]> bytes, String fileName, String cardJson, int threads) {
         return OPEN.computeIfAbsent(sha256 + "#" + threads, key -> {

@@ -7,6 +7,7 @@ import imvec.extract.LayerRequest;
 import imvec.extract.TopK;
 import imvec.model.Backbone;
 import imvec.model.Tensor;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
@@ -125,11 +126,18 @@ final class PartitionExtractor implements MapPartitionsFunction<Row, Row> {
         if (topK > 0 && !names.contains(topKLayer)) names.add(topKLayer);
         Map<String, Tensor> out = new java.util.HashMap<>();
         if (!names.isEmpty()) {
-            Backbone model = ExecutorModels.get(modelSha256, modelBytes, modelFile, cardJson, threads);
+            Backbone model = ExecutorModels.get(modelSha256, modelBytes, modelFile, cardJson, threads());
             out.putAll(model.forward(pixels, n, names));
         }
         out.put(LayerRequest.INPUT, new Tensor(new long[]{n, preprocess.channels(), preprocess.height(), preprocess.width()}, pixels));
         return out;
+    }
+
+    /** ONNX Runtime's threads for this task: as asked, else the cores Spark reserved for it. */
+    private int threads() {
+        if (threads > 0) return threads;
+        TaskContext task = TaskContext.get();
+        return task == null ? 1 : Math.max(1, task.cpus());
     }
 
     /** Row {@code i} of a row-major batch of {@code n} pooled vectors. */

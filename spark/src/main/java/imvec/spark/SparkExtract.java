@@ -18,7 +18,6 @@ import imvec.zoo.Backbones;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.api.java.function.FilterFunction;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -27,6 +26,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -62,6 +62,9 @@ import static org.apache.spark.sql.functions.col;
 public final class SparkExtract {
     public static final String ROWS = "rows";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Partitions per core when --partitions is not given (see {@link #splitFiles}). */
+    static final int MIN_PARTITIONS_PER_CORE = 4;
+    private static final long OPEN_COST_BYTES = 8 * 1024;
 
     public record Result(String out, Manifest manifest, long rows, long skipped, double seconds,
                          double imagesPerSecond, int partitions, boolean alreadyComplete) {
@@ -132,18 +135,21 @@ public final class SparkExtract {
             int parts = rows.rdd().getNumPartitions();
             spark.sparkContext().setJobDescription("imvec spark-extract " + data);
             try {
-                rows.write().mode(SaveMode.Overwrite).parquet(dir.rows());
+                // Dictionary encoding suits repeated values, not activations: Parquet would build a
+                // dictionary of every float per page and then throw it away.
+                rows.write().mode(SaveMode.Overwrite).option("parquet.enable.dictionary", "false").parquet(dir.rows());
             } finally {
                 bytes.destroy();
             }
 
-            Dataset<Row> written = spark.read().parquet(dir.rows());
-            long total = written.count();
+            // One pass over the committed rows (two columns of them) for the count and the unreadable images.
+            Row summary = spark.read().parquet(dir.rows()).agg(functions.count(functions.lit(1)),
+                    functions.collect_list(functions.when(col(SparkSchema.ERROR).isNotNull(),
+                            functions.struct(col(SparkSchema.ID), col(SparkSchema.ERROR))))).first();
+            long total = summary.getLong(0);
             List<Manifest.Skipped> skipped = new ArrayList<>();
-            for (Row r : written.filter(col(SparkSchema.ERROR).isNotNull()).select(SparkSchema.ID, SparkSchema.ERROR)
-                    .orderBy(SparkSchema.ID).collectAsList()) {
-                skipped.add(new Manifest.Skipped(r.getString(0), r.getString(1)));
-            }
+            for (Row r : summary.<Row>getList(1)) skipped.add(new Manifest.Skipped(r.getString(0), r.getString(1)));
+            skipped.sort(java.util.Comparator.comparing(Manifest.Skipped::id));
             long n = total - skipped.size();
             if (n == 0) throw new UserError("no image under " + data + " could be read; nothing was extracted.");
             Manifest m = manifest(b, outputLayer, sourceShapes, in.classes(), fingerprint, (int) n, (int) total, skipped,
@@ -231,7 +237,7 @@ public final class SparkExtract {
      * the set to the images it lists. Classes are the sorted label names, as for {@code folder:}.
      */
     private Labelled labelled(SparkSession spark, String root) {
-        if (partitions > 0) spark.conf().set("spark.sql.files.minPartitionNum", partitions);
+        splitFiles(spark);
         Dataset<Row> files;
         String prefix;
         try {
@@ -253,12 +259,17 @@ public final class SparkExtract {
             throw new IllegalStateException(e);
         }
         String pre = prefix.endsWith("/") ? prefix : prefix + "/";
-        spark.udf().register("imvec_id", (UDF1<String, String>) path -> relativeId(path, pre), DataTypes.StringType);
-        spark.udf().register("imvec_folder_label", (UDF1<String, String>) FolderSet::labelOf, DataTypes.StringType);
-        Dataset<Row> ids = files.select(functions.callUDF("imvec_id", col("path")).as(SparkSchema.ID), col("content"))
-                .filter((FilterFunction<Row>) r -> FolderSet.isImageId(r.getString(0)));
+        // Unnamed functions: registering names in the session would replace (and warn about) those of
+        // an earlier job in the same session.
+        UserDefinedFunction id = functions.udf((UDF1<String, String>) path -> relativeId(path, pre), DataTypes.StringType);
+        UserDefinedFunction folderLabel = functions.udf((UDF1<String, String>) FolderSet::labelOf, DataTypes.StringType);
+        UserDefinedFunction isImage = functions.udf((UDF1<String, Boolean>) FolderSet::isImageId, DataTypes.BooleanType);
+        // A column filter, not a typed one: a typed filter needs whole rows, so the class listing
+        // below would read every image's bytes once more; this way only the paths are read for it.
+        Dataset<Row> ids = files.select(id.apply(col("path")).as(SparkSchema.ID), col("content"))
+                .filter(isImage.apply(col(SparkSchema.ID)));
         Dataset<Row> named = labelsCsv == null
-                ? ids.withColumn(SparkSchema.LABEL, functions.callUDF("imvec_folder_label", col(SparkSchema.ID)))
+                ? ids.withColumn(SparkSchema.LABEL, folderLabel.apply(col(SparkSchema.ID)))
                 : joinCsv(spark, ids, root);
         List<String> classes = new ArrayList<>();
         for (Row r : named.select(SparkSchema.LABEL).distinct().collectAsList()) classes.add(r.getString(0));
@@ -268,11 +279,28 @@ public final class SparkExtract {
         }
         Collections.sort(classes);
         List<String> frozen = List.copyOf(classes);
-        spark.udf().register("imvec_class_index", (UDF1<String, Integer>) label -> Collections.binarySearch(frozen, label),
+        UserDefinedFunction classIndex = functions.udf((UDF1<String, Integer>) label -> Collections.binarySearch(frozen, label),
                 DataTypes.IntegerType);
         Dataset<Row> withIndex = named.select(col(SparkSchema.ID), col(SparkSchema.LABEL),
-                functions.callUDF("imvec_class_index", col(SparkSchema.LABEL)).as(SparkSchema.CLASS_INDEX), col("content"));
+                classIndex.apply(col(SparkSchema.LABEL)).as(SparkSchema.CLASS_INDEX), col("content"));
         return new Labelled(withIndex, frozen);
+    }
+
+    /**
+     * How Spark groups image files into partitions. Spark charges every file a fixed 4 MB "open
+     * cost", which for images of ~100 KB makes partitions of ~30 images whatever the job's size:
+     * 10M images would be 300k tasks and 300k Parquet files. A task's work grows with the bytes it
+     * decodes, so the open cost is lowered to a small share of a photo unless the user set it, and
+     * at least {@link #MIN_PARTITIONS_PER_CORE} partitions per core (or --partitions) keep the
+     * cores evenly busy to the end on small jobs; large jobs split at Spark's 128 MB per partition.
+     */
+    private void splitFiles(SparkSession spark) {
+        int min = partitions > 0 ? partitions : MIN_PARTITIONS_PER_CORE * spark.sparkContext().defaultParallelism();
+        spark.conf().set("spark.sql.files.minPartitionNum", min);
+        // getAll holds what was set (getOption would answer with the default).
+        if (!spark.conf().getAll().contains("spark.sql.files.openCostInBytes")) {
+            spark.conf().set("spark.sql.files.openCostInBytes", OPEN_COST_BYTES);
+        }
     }
 
     static String relativeId(String path, String prefix) {
@@ -325,7 +353,7 @@ public final class SparkExtract {
         extraction.put("master", spark.sparkContext().master());
         extraction.put("partitions", parts);
         extraction.put("batch_size", batchSize);
-        extraction.put("threads_per_task", threadsPerTask);
+        extraction.put("threads_per_task", threadsPerTask > 0 ? threadsPerTask : Integer.parseInt(spark.conf().get("spark.task.cpus", "1")));
         extraction.put("parquet", ROWS);
         extraction.put("columns", columns);
         return new Manifest(Version.get(), Instant.now().toString(), n, stored, "labels.npy", "classes.txt", classes, "ids.txt",
@@ -346,7 +374,7 @@ public final class SparkExtract {
         private List<String> modelClasses;
         private int batchSize = 32;
         private int partitions;
-        private int threadsPerTask = 1;
+        private int threadsPerTask;
         private boolean force;
         private long seed;
 
@@ -365,15 +393,19 @@ public final class SparkExtract {
         public Builder optTopKLayer(String layer) { this.topKLayer = layer; return this; }
         public Builder optModelClasses(List<String> classes) { this.modelClasses = classes; return this; }
         public Builder optBatchSize(int n) { this.batchSize = positive(n, "--batch"); return this; }
-        /** At least this many input partitions (Spark's {@code spark.sql.files.minPartitionNum}); 0 leaves Spark's split. */
+        /** At least this many input partitions (Spark's {@code spark.sql.files.minPartitionNum}); 0 (default) is four per core. */
         public Builder optPartitions(int n) {
             // Spark reads a negative minimum as "no minimum": refuse it rather than run a different job.
             if (n < 0) throw new UserError("--partitions must be 0 (Spark's split) or more, got " + n + ".");
             this.partitions = n;
             return this;
         }
-        /** ONNX Runtime threads per task; default 1, since Spark runs a task per core. */
-        public Builder optThreadsPerTask(int n) { this.threadsPerTask = positive(n, "--threads-per-task"); return this; }
+        /** ONNX Runtime threads per task; 0 (default) is the cores Spark gives each task ({@code spark.task.cpus}, 1 unless set). */
+        public Builder optThreadsPerTask(int n) {
+            if (n < 0) throw new UserError("--threads-per-task must be 0 (the task's cores) or more, got " + n + ".");
+            this.threadsPerTask = n;
+            return this;
+        }
         public Builder optForce(boolean force) { this.force = force; return this; }
         public Builder optSeed(long seed) { this.seed = seed; return this; }
 

@@ -88,6 +88,23 @@ public final class StandaloneCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * CPU time so far of every process of the cluster that is still running: the master, the
+     * workers and the executors the workers launched (their child processes).
+     */
+    public long cpuNanos() {
+        long sum = 0;
+        for (Process p : processes) {
+            sum += cpuNanos(p.toHandle());
+            for (ProcessHandle h : p.descendants().toList()) sum += cpuNanos(h);
+        }
+        return sum;
+    }
+
+    private static long cpuNanos(ProcessHandle h) {
+        return h.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+    }
+
     /** Stops the workers, then the master: each process this cluster started, and nothing else. */
     @Override
     public void close() {

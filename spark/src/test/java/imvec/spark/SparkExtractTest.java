@@ -118,6 +118,32 @@ class SparkExtractTest {
     }
 
     @Test
+    void theDefaultSplitGivesEveryCoreSeveralPartitionsAndReadsEachImageOnce(@TempDir Path tmp) throws Exception {
+        Path folder = SparkFixtures.imageFolder(tmp.resolve("images"), 12);
+        long imageBytes, folderBytes;
+        try (var files = Files.walk(folder)) {
+            folderBytes = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+        try (var files = Files.walk(folder)) {
+            // What the job must read: every image file Hadoop lists (not the hidden one), the unreadable one included.
+            imageBytes = files.filter(p -> FolderSet.isImageId(p.getFileName().toString()) && !p.getFileName().toString().startsWith("."))
+                    .mapToLong(p -> p.toFile().length()).sum();
+        }
+        StageMetrics metrics = StageMetrics.attach(spark);
+        SparkExtract.Result r = SparkFixtures.sparkJob(folder).build().run(spark, tmp.resolve("spark").toString());
+        StageMetrics.Split split = metrics.extraction(spark);
+
+        int cores = spark.sparkContext().defaultParallelism();
+        assertThat(r.partitions()).isGreaterThanOrEqualTo(SparkExtract.MIN_PARTITIONS_PER_CORE * cores);
+        assertThat(split.tasks()).isEqualTo(r.partitions());
+        assertThat(split.records()).isEqualTo(r.rows() + r.skipped()).isEqualTo(13);
+        assertThat(split.cpuSeconds()).isPositive();
+        // The class listing needs paths only; before, it read every image's bytes a second time.
+        assertThat(split.jobInputBytes()).isBetween(imageBytes, folderBytes * 3 / 2);
+        assertThat(r.manifest().extraction()).containsEntry("threads_per_task", 1);
+    }
+
+    @Test
     void aMissingFolderIsOneClearError(@TempDir Path tmp) {
         assertThatThrownBy(() -> SparkFixtures.sparkJob(tmp.resolve("nowhere")).build().run(spark, tmp.resolve("o").toString()))
                 .isInstanceOf(UserError.class).hasMessageContaining("does not exist");
