@@ -36,6 +36,13 @@ public final class Images {
             ? new TurboJpeg.Loaded(null, "-Dimvec.jpeg.decoder=jdk")
             : TurboJpeg.load(Path.of(System.getProperty("imvec.turbojpeg.jar", TurboJpeg.DEBIAN_JAR.toString())));
     private static final boolean DCT_SCALING = !"false".equalsIgnoreCase(System.getProperty("imvec.jpeg.dctScaling"));
+    /**
+     * libjpeg-turbo's speed options, off unless {@code -Dimvec.jpeg.fastDct=true} or
+     * {@code -Dimvec.jpeg.fastUpsample=true}: the accurate decode is the one whose pixels match
+     * the JDK decoder's and the reference pipelines'.
+     */
+    private static final TurboJpeg.Speed SPEED = new TurboJpeg.Speed(Boolean.getBoolean("imvec.jpeg.fastDct"),
+            Boolean.getBoolean("imvec.jpeg.fastUpsample"));
 
     private Images() {
     }
@@ -43,7 +50,7 @@ public final class Images {
     /** Which decoder reads JPEGs in this JVM, and why when it is not turbojpeg (for benches and logs). */
     public static String jpegDecoder() {
         if (TURBO.decoder() == null) return "jdk ImageIO (turbojpeg unavailable: " + TURBO.unavailableReason() + ")";
-        return TURBO.decoder().describe() + (DCT_SCALING ? ", DCT scaling" : ", full size");
+        return TURBO.decoder().describe() + (DCT_SCALING ? ", DCT scaling" : ", full size") + ", " + SPEED.describe();
     }
 
     /** The turbojpeg decoder in use, or null when JPEGs go to ImageIO. */
@@ -60,14 +67,20 @@ public final class Images {
      * minHeight} (see {@link ImageSet#read(int, int, int)}); 0, 0 for full size.
      */
     public static Image decode(byte[] bytes, String id, int minWidth, int minHeight) throws UnreadableImageException {
-        return decode(bytes, id, DCT_SCALING ? minWidth : 0, DCT_SCALING ? minHeight : 0, TURBO.decoder());
+        return decode(bytes, id, DCT_SCALING ? minWidth : 0, DCT_SCALING ? minHeight : 0, TURBO.decoder(), SPEED);
     }
 
-    /** As {@link #decode(byte[], String, int, int)} with the given JPEG decoder (null: ImageIO only). */
+    /** As {@link #decode(byte[], String, int, int)} with the given JPEG decoder (null: ImageIO only), decoding accurately. */
     static Image decode(byte[] bytes, String id, int minWidth, int minHeight, TurboJpeg turbo) throws UnreadableImageException {
+        return decode(bytes, id, minWidth, minHeight, turbo, TurboJpeg.Speed.ACCURATE);
+    }
+
+    /** As {@link #decode(byte[], String, int, int)} with the given JPEG decoder and its speed options. */
+    static Image decode(byte[] bytes, String id, int minWidth, int minHeight, TurboJpeg turbo, TurboJpeg.Speed speed)
+            throws UnreadableImageException {
         if (turbo != null && isJpeg(bytes)) {
             try {
-                Image img = turbo.decode(bytes, id, minWidth, minHeight);
+                Image img = turbo.decode(bytes, id, minWidth, minHeight, speed);
                 if (img != null) return img;
             } catch (TruncatedImageException e) {
                 // The JDK decoder reports the same early end and keeps the padded image for --allow-truncated.
