@@ -64,15 +64,15 @@ final class IccToSrgb {
         }
     }
 
-    /** Interleaved RGB samples, {@code width × height}, converted to sRGB in a new array. */
+    /** The first {@code width × height} interleaved RGB samples of {@code rgb}, converted to sRGB in a new array. */
     byte[] convert(byte[] rgb, int width, int height) {
-        byte[] out = new byte[rgb.length];
+        byte[] out = new byte[width * height * 3];
         op.get().filter(raster(rgb, width, height), raster(out, width, height));
         return out;
     }
 
     private static WritableRaster raster(byte[] rgb, int width, int height) {
-        return Raster.createInterleavedRaster(new DataBufferByte(rgb, rgb.length), width, height, width * 3, 3, new int[]{0, 1, 2}, null);
+        return Raster.createInterleavedRaster(new DataBufferByte(rgb, width * height * 3), width, height, width * 3, 3, new int[]{0, 1, 2}, null);
     }
 
     /** A profile's bytes as a map key (compared whole, hashed once). */

@@ -89,6 +89,34 @@ public final class Images {
         return decodeImageIO(bytes, id);
     }
 
+    /**
+     * Decodes and preprocesses in one go into {@code dst} at {@code offset}: a JPEG turbojpeg
+     * reads is decoded into this thread's reused buffer and resized, cropped and normalised from
+     * there, so no image is allocated per file; anything else takes {@link #decode} and
+     * {@link Preprocess#apply(Image, float[], int)}, with the same result. A truncated file
+     * throws as {@link #decode} does, carrying the JDK decoder's padded image.
+     */
+    public static void decodeInto(byte[] bytes, String id, Preprocess pre, float[] dst, int offset) throws UnreadableImageException {
+        decodeInto(bytes, id, pre, dst, offset, TURBO.decoder(), SPEED);
+    }
+
+    static void decodeInto(byte[] bytes, String id, Preprocess pre, float[] dst, int offset, TurboJpeg turbo, TurboJpeg.Speed speed)
+            throws UnreadableImageException {
+        int minWidth = DCT_SCALING ? pre.width() : 0, minHeight = DCT_SCALING ? pre.height() : 0;
+        if (turbo != null && isJpeg(bytes)) {
+            try {
+                TurboJpeg.Decoded d = turbo.decodeReusing(bytes, id, minWidth, minHeight, speed);
+                if (d != null) {
+                    pre.apply(d.pixels(), d.width(), d.height(), d.channels(), d.origin(), dst, offset);
+                    return;
+                }
+            } catch (TruncatedImageException e) {
+                // as in decode: the JDK decoder reports the early end and keeps the padded image
+            }
+        }
+        pre.apply(decodeImageIO(bytes, id), dst, offset);
+    }
+
     private static boolean isJpeg(byte[] b) {
         return b.length > 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF;
     }

@@ -143,6 +143,39 @@ public final class TurboJpeg {
      * {@link TruncatedImageException}: libjpeg pads it with grey and would only warn.
      */
     public Image decode(byte[] jpeg, String id, int minWidth, int minHeight, Speed speed) throws TruncatedImageException {
+        Decoded d = decode(jpeg, id, minWidth, minHeight, speed, byte[]::new);
+        return d == null ? null : new Image(d.width(), d.height(), d.channels(), d.pixels(), d.origin());
+    }
+
+    /**
+     * Decoded samples in the first {@code width × height × channels} entries of {@code pixels},
+     * which may be longer (a buffer reused across images).
+     */
+    record Decoded(byte[] pixels, int width, int height, int channels, Image.Origin origin) {
+    }
+
+    /** The per-thread buffer {@link #decodeReusing} decodes into, grown as images need. */
+    private final ThreadLocal<byte[]> scratch = ThreadLocal.withInitial(() -> new byte[0]);
+
+    /**
+     * As {@link #decode(byte[], String, int, int, Speed)}, into a buffer this thread reuses for
+     * every image: valid only until the thread's next call. For a consumer that preprocesses the
+     * pixels straight away (extraction), so decoding allocates nothing per image and the library
+     * never writes into a freshly allocated (young, movable) array it has to pin.
+     */
+    Decoded decodeReusing(byte[] jpeg, String id, int minWidth, int minHeight, Speed speed) throws TruncatedImageException {
+        return decode(jpeg, id, minWidth, minHeight, speed, n -> {
+            byte[] b = scratch.get();
+            if (b.length < n) {
+                b = new byte[Math.max(n, b.length + b.length / 2)];
+                scratch.set(b);
+            }
+            return b;
+        });
+    }
+
+    private Decoded decode(byte[] jpeg, String id, int minWidth, int minHeight, Speed speed, java.util.function.IntFunction<byte[]> buffer)
+            throws TruncatedImageException {
         byte[] icc = JpegIcc.profile(jpeg);
         IccToSrgb toSrgb = null;
         if (icc != null && !JpegIcc.isSrgb(icc)) {
@@ -173,7 +206,7 @@ public final class TurboJpeg {
             int channels = cs == csGray ? 1 : 3;
             int[] f = chooseScale(w, h, minWidth, minHeight, scalingFactors);
             int sw = scaled(w, f), sh = scaled(h, f);
-            byte[] px = new byte[sw * sh * channels];
+            byte[] px = buffer.apply(sw * sh * channels);
             int flags = (speed.fastDct() ? flagFastDct : 0) | (speed.fastUpsample() ? flagFastUpsample : 0);
             try {
                 decompress.invokeExact(d, px, 0, 0, sw, sw * channels, sh, channels == 1 ? pfGray : pfRgb, flags);
@@ -185,7 +218,7 @@ public final class TurboJpeg {
                 if (!isWarning(t)) return null;
             }
             if (toSrgb != null) px = toSrgb.convert(px, sw, sh);
-            return new Image(sw, sh, channels, px, new Image.Origin(w, h, (double) f[0] / f[1]));
+            return new Decoded(px, sw, sh, channels, new Image.Origin(w, h, (double) f[0] / f[1]));
         } catch (TruncatedImageException e) {
             throw e;
         } catch (Throwable t) {
@@ -207,7 +240,7 @@ public final class TurboJpeg {
      * A header libjpeg-turbo cannot read (a TJException, or the binding's IllegalStateException when
      * it kept no image): null, so the JDK decoder gets the file and words the error as without turbojpeg.
      */
-    private Image rejected(Throwable t) {
+    private static <T> T rejected(Throwable t) {
         if (t instanceof Error e) throw e;
         return null;
     }
@@ -226,7 +259,7 @@ public final class TurboJpeg {
     }
 
     /** A TJException while decoding is an error libjpeg-turbo gave up on: null, so the JDK decoder tries. */
-    private Image rethrowUnchecked(Throwable t) {
+    private <T> T rethrowUnchecked(Throwable t) {
         if (tjException.isInstance(t)) return null;
         if (t instanceof RuntimeException re) throw re;
         if (t instanceof Error e) throw e;
