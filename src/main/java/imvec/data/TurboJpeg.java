@@ -156,18 +156,20 @@ public final class TurboJpeg {
 
     /** The per-thread buffer {@link #decodeReusing} decodes into, grown as images need. */
     private final ThreadLocal<byte[]> scratch = ThreadLocal.withInitial(() -> new byte[0]);
+    /** A larger decode gets its own array: a rare huge photo must not stay allocated for every decoding thread. */
+    private static final int MAX_REUSED_BYTES = 32 << 20;
 
     /**
      * As {@link #decode(byte[], String, int, int, Speed)}, into a buffer this thread reuses for
      * every image: valid only until the thread's next call. For a consumer that preprocesses the
-     * pixels straight away (extraction), so decoding allocates nothing per image and the library
-     * never writes into a freshly allocated (young, movable) array it has to pin.
+     * pixels straight away (extraction), so decoding allocates nothing per image.
      */
     Decoded decodeReusing(byte[] jpeg, String id, int minWidth, int minHeight, Speed speed) throws TruncatedImageException {
         return decode(jpeg, id, minWidth, minHeight, speed, n -> {
+            if (n > MAX_REUSED_BYTES) return new byte[n];
             byte[] b = scratch.get();
             if (b.length < n) {
-                b = new byte[Math.max(n, b.length + b.length / 2)];
+                b = new byte[Math.min(MAX_REUSED_BYTES, Math.max(n, b.length + b.length / 2))];
                 scratch.set(b);
             }
             return b;
