@@ -233,12 +233,19 @@ public final class FolderSet implements ImageSet {
 
     @Override
     public Image read(int index, int minWidth, int minHeight) throws UnreadableImageException {
-        byte[] bytes;
+        return Images.decode(bytes(index), id(index), minWidth, minHeight);
+    }
+
+    @Override
+    public void readInto(int index, Preprocess pre, float[] dst, int offset) throws UnreadableImageException {
+        Images.decodeInto(bytes(index), id(index), pre, dst, offset);
+    }
+
+    private byte[] bytes(int index) throws UnreadableImageException {
         try {
-            bytes = source.bytes(index);
+            return source.bytes(index);
         } catch (IOException e) {
             throw new UnreadableImageException(id(index), "cannot read the file (" + DataFiles.describe(e) + ")");
         }
-        return Images.decode(bytes, id(index), minWidth, minHeight);
     }
 }

@@ -32,4 +32,13 @@ public interface ImageSet {
     default Image read(int index, int minWidth, int minHeight) throws IOException {
         return read(index);
     }
+
+    /**
+     * Decodes image {@code index} and writes its model input ({@link Preprocess#apply(Image, float[], int)})
+     * into {@code dst} at {@code offset}. Sets of encoded files override it to decode and
+     * preprocess without allocating an image per file; the values are the same either way.
+     */
+    default void readInto(int index, Preprocess pre, float[] dst, int offset) throws IOException {
+        pre.apply(read(index, pre.width(), pre.height()), dst, offset);
+    }
 }

@@ -70,7 +70,7 @@ public record ImageTensors(float[] x, int[] y, int n, int channels, int height, 
         AtomicLong done = new AtomicLong();
         IntStream.range(0, total).parallel().forEach(i -> {
             try {
-                pre.apply(set.read(i, pre.width(), pre.height()), x, i * per);
+                set.readInto(i, pre, x, i * per);
                 ok[i] = true;
             } catch (UnreadableImageException e) {
                 reason[i] = e.getMessage();

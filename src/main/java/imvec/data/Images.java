@@ -36,6 +36,13 @@ public final class Images {
             ? new TurboJpeg.Loaded(null, "-Dimvec.jpeg.decoder=jdk")
             : TurboJpeg.load(Path.of(System.getProperty("imvec.turbojpeg.jar", TurboJpeg.DEBIAN_JAR.toString())));
     private static final boolean DCT_SCALING = !"false".equalsIgnoreCase(System.getProperty("imvec.jpeg.dctScaling"));
+    /**
+     * libjpeg-turbo's speed options, off unless {@code -Dimvec.jpeg.fastDct=true} or
+     * {@code -Dimvec.jpeg.fastUpsample=true}: the accurate decode is the one whose pixels match
+     * the JDK decoder's and the reference pipelines'.
+     */
+    private static final TurboJpeg.Speed SPEED = new TurboJpeg.Speed(Boolean.getBoolean("imvec.jpeg.fastDct"),
+            Boolean.getBoolean("imvec.jpeg.fastUpsample"));
 
     private Images() {
     }
@@ -43,7 +50,7 @@ public final class Images {
     /** Which decoder reads JPEGs in this JVM, and why when it is not turbojpeg (for benches and logs). */
     public static String jpegDecoder() {
         if (TURBO.decoder() == null) return "jdk ImageIO (turbojpeg unavailable: " + TURBO.unavailableReason() + ")";
-        return TURBO.decoder().describe() + (DCT_SCALING ? ", DCT scaling" : ", full size");
+        return TURBO.decoder().describe() + (DCT_SCALING ? ", DCT scaling" : ", full size") + ", " + SPEED.describe();
     }
 
     /** The turbojpeg decoder in use, or null when JPEGs go to ImageIO. */
@@ -60,20 +67,54 @@ public final class Images {
      * minHeight} (see {@link ImageSet#read(int, int, int)}); 0, 0 for full size.
      */
     public static Image decode(byte[] bytes, String id, int minWidth, int minHeight) throws UnreadableImageException {
-        return decode(bytes, id, DCT_SCALING ? minWidth : 0, DCT_SCALING ? minHeight : 0, TURBO.decoder());
+        return decode(bytes, id, DCT_SCALING ? minWidth : 0, DCT_SCALING ? minHeight : 0, TURBO.decoder(), SPEED);
     }
 
-    /** As {@link #decode(byte[], String, int, int)} with the given JPEG decoder (null: ImageIO only). */
+    /** As {@link #decode(byte[], String, int, int)} with the given JPEG decoder (null: ImageIO only), decoding accurately. */
     static Image decode(byte[] bytes, String id, int minWidth, int minHeight, TurboJpeg turbo) throws UnreadableImageException {
+        return decode(bytes, id, minWidth, minHeight, turbo, TurboJpeg.Speed.ACCURATE);
+    }
+
+    /** As {@link #decode(byte[], String, int, int)} with the given JPEG decoder and its speed options. */
+    static Image decode(byte[] bytes, String id, int minWidth, int minHeight, TurboJpeg turbo, TurboJpeg.Speed speed)
+            throws UnreadableImageException {
         if (turbo != null && isJpeg(bytes)) {
             try {
-                Image img = turbo.decode(bytes, id, minWidth, minHeight);
+                Image img = turbo.decode(bytes, id, minWidth, minHeight, speed);
                 if (img != null) return img;
             } catch (TruncatedImageException e) {
                 // The JDK decoder reports the same early end and keeps the padded image for --allow-truncated.
             }
         }
         return decodeImageIO(bytes, id);
+    }
+
+    /**
+     * Decodes and preprocesses in one go into {@code dst} at {@code offset}: a JPEG turbojpeg
+     * reads is decoded into this thread's reused buffer and resized, cropped and normalised from
+     * there, so no image is allocated per file; anything else takes {@link #decode} and
+     * {@link Preprocess#apply(Image, float[], int)}, with the same result. A truncated file
+     * throws as {@link #decode} does, carrying the JDK decoder's padded image.
+     */
+    public static void decodeInto(byte[] bytes, String id, Preprocess pre, float[] dst, int offset) throws UnreadableImageException {
+        decodeInto(bytes, id, pre, dst, offset, TURBO.decoder(), SPEED);
+    }
+
+    static void decodeInto(byte[] bytes, String id, Preprocess pre, float[] dst, int offset, TurboJpeg turbo, TurboJpeg.Speed speed)
+            throws UnreadableImageException {
+        int minWidth = DCT_SCALING ? pre.width() : 0, minHeight = DCT_SCALING ? pre.height() : 0;
+        if (turbo != null && isJpeg(bytes)) {
+            try {
+                TurboJpeg.Decoded d = turbo.decodeReusing(bytes, id, minWidth, minHeight, speed);
+                if (d != null) {
+                    pre.apply(d.pixels(), d.width(), d.height(), d.channels(), d.origin(), dst, offset);
+                    return;
+                }
+            } catch (TruncatedImageException e) {
+                // as in decode: the JDK decoder reports the early end and keeps the padded image
+            }
+        }
+        pre.apply(decodeImageIO(bytes, id), dst, offset);
     }
 
     private static boolean isJpeg(byte[] b) {

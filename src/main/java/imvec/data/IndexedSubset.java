@@ -70,4 +70,9 @@ public record IndexedSubset(ImageSet base, int[] indices, String part) implement
     public Image read(int index, int minWidth, int minHeight) throws IOException {
         return base.read(indices[index], minWidth, minHeight);
     }
+
+    @Override
+    public void readInto(int index, Preprocess pre, float[] dst, int offset) throws IOException {
+        base.readInto(indices[index], pre, dst, offset);
+    }
 }

@@ -113,10 +113,26 @@ public final class Preprocess implements java.io.Serializable {
      * the work (no per-sample bounds arithmetic, each source row widened once, not per pixel).
      */
     public void apply(Image img, float[] dst, int offset) {
+        apply(img.pixels(), img.width(), img.height(), img.channels(), img.origin(), dst, offset);
+    }
+
+    /**
+     * As {@link #apply(Image, float[], int)} on the first {@code width × height × channels}
+     * samples of {@code pixels} (interleaved HWC; the array may be longer, so a decoder can reuse
+     * one buffer per thread), which came from a picture of {@code origin}'s size and scale.
+     */
+    public void apply(byte[] pixels, int width, int height, int channels, Image.Origin origin, float[] dst, int offset) {
+        if (channels != 1 && channels != 3) throw new IllegalArgumentException("an image has 1 or 3 channels, not " + channels);
+        if (pixels.length < width * height * channels) {
+            throw new IllegalArgumentException(pixels.length + " samples cannot hold " + width + "×" + height + "×" + channels);
+        }
+        applyChecked(pixels, width, height, channels, origin, dst, offset);
+    }
+
+    private void applyChecked(byte[] px, int imgWidth, int imgHeight, int ch, Image.Origin o, float[] dst, int offset) {
         // Source window, in the stored image's pixels: the whole image for STRETCH, the centred
         // square-ish window for CROP. A DCT-scaled decode is mapped through origin.scale, so it
         // covers the same region as a full-size decode would (its rounded-up size does not matter).
-        Image.Origin o = img.origin();
         double srcW = o.width(), srcH = o.height(), x0 = 0, y0 = 0, s = o.scale();
         if (resize == Resize.CROP) {
             double scale = Math.max((double) width / o.width(), (double) height / o.height());
@@ -130,16 +146,15 @@ public final class Preprocess implements java.io.Serializable {
         float[] xFrac = new float[width];
         for (int x = 0; x < width; x++) {
             double fx = sampling == Sampling.HALF_PIXEL ? x0 + (x + 0.5) * sx - 0.5 : x0 + x * sx;
-            axis(toScaled(fx, s), img.width(), x, xLo, xHi, xFrac);
+            axis(toScaled(fx, s), imgWidth, x, xLo, xHi, xFrac);
         }
-        int ch = img.channels();
         float[] top = new float[width * ch], bottom = new float[width * ch], spare;
         int topRow = -1, bottomRow = -1;
         int[] yLo = new int[1], yHi = new int[1];
         float[] yFrac = new float[1];
         for (int y = 0; y < height; y++) {
             double fy = sampling == Sampling.HALF_PIXEL ? y0 + (y + 0.5) * sy - 0.5 : y0 + y * sy;
-            axis(toScaled(fy, s), img.height(), 0, yLo, yHi, yFrac);
+            axis(toScaled(fy, s), imgHeight, 0, yLo, yHi, yFrac);
             if (yLo[0] != topRow) {
                 if (yLo[0] == bottomRow) { // moving down by one source row: the old bottom is the new top
                     spare = top;
@@ -147,12 +162,12 @@ public final class Preprocess implements java.io.Serializable {
                     bottom = spare;
                     bottomRow = -1;
                 } else {
-                    widenRow(img, yLo[0], xLo, xHi, xFrac, top);
+                    widenRow(px, imgWidth, ch, yLo[0], xLo, xHi, xFrac, top);
                 }
                 topRow = yLo[0];
             }
             if (yHi[0] != bottomRow) {
-                widenRow(img, yHi[0], xLo, xHi, xFrac, bottom);
+                widenRow(px, imgWidth, ch, yHi[0], xLo, xHi, xFrac, bottom);
                 bottomRow = yHi[0];
             }
             writeRow(top, bottom, yFrac[0], ch, dst, offset + y * width);
@@ -160,9 +175,8 @@ public final class Preprocess implements java.io.Serializable {
     }
 
     /** One source row interpolated across to the output width, channels interleaved. */
-    private void widenRow(Image img, int row, int[] xLo, int[] xHi, float[] xFrac, float[] out) {
-        byte[] px = img.pixels();
-        int ch = img.channels(), base = row * img.width() * ch;
+    private void widenRow(byte[] px, int imgWidth, int ch, int row, int[] xLo, int[] xHi, float[] xFrac, float[] out) {
+        int base = row * imgWidth * ch;
         for (int x = 0; x < width; x++) {
             int lo = base + xLo[x] * ch, hi = base + xHi[x] * ch;
             float t = xFrac[x];

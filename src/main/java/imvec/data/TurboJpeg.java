@@ -39,7 +39,7 @@ public final class TurboJpeg {
     private final MethodHandle close;      // void close()
     private final MethodHandle errorCode;  // int TJException.getErrorCode()
     private final Class<?> tjException;
-    private final int pfRgb, pfGray, csGray, csRgb, csYcbcr, errWarning;
+    private final int pfRgb, pfGray, csGray, csRgb, csYcbcr, errWarning, flagFastDct, flagFastUpsample;
     private final int[][] scalingFactors;  // {num, denom}, as the library offers them
     private final String description;
 
@@ -63,6 +63,8 @@ public final class TurboJpeg {
         csRgb = tj.getField("CS_RGB").getInt(null);
         csYcbcr = tj.getField("CS_YCbCr").getInt(null);
         errWarning = tj.getField("ERR_WARNING").getInt(null);
+        flagFastDct = tj.getField("FLAG_FASTDCT").getInt(null);
+        flagFastUpsample = tj.getField("FLAG_FASTUPSAMPLE").getInt(null);
         // The first native call: this is where a missing libturbojpeg shows up (UnsatisfiedLinkError).
         Object[] factors = (Object[]) tj.getMethod("getScalingFactors").invoke(null);
         List<int[]> fs = new ArrayList<>();
@@ -110,16 +112,78 @@ public final class TurboJpeg {
     }
 
     /**
+     * libjpeg-turbo's speed options: {@code fastDct} is the fast integer IDCT (used only at full
+     * size; scaled decodes have their own reduced-size IDCTs), {@code fastUpsample} replicates
+     * chroma samples instead of interpolating them. Both off is libjpeg's accurate default, the
+     * one whose pixels match the JDK decoder's.
+     */
+    public record Speed(boolean fastDct, boolean fastUpsample) {
+        public static final Speed ACCURATE = new Speed(false, false);
+
+        /** "accurate", or the options on, for benchmarks and provenance. */
+        public String describe() {
+            if (!fastDct && !fastUpsample) return "accurate";
+            return fastDct && fastUpsample ? "fast DCT, fast upsampling" : fastDct ? "fast DCT" : "fast upsampling";
+        }
+    }
+
+    /** As {@link #decode(byte[], String, int, int, Speed)}, decoding accurately. */
+    public Image decode(byte[] jpeg, String id, int minWidth, int minHeight) throws TruncatedImageException {
+        return decode(jpeg, id, minWidth, minHeight, Speed.ACCURATE);
+    }
+
+    /**
      * Decodes a JPEG, scaled down by the smallest of the library's DCT factors that keeps it at
-     * least {@code minWidth × minHeight} (pass 0, 0 for full size). Returns null for what this
-     * decoder leaves to the JDK one: CMYK and YCCK files, files with an embedded colour profile
-     * other than sRGB (the JDK decoder converts their colours to sRGB; libjpeg-turbo, like PIL,
-     * would hand back the unconverted samples), and files libjpeg-turbo rejects outright (so the error message comes from
-     * the reader that would have been used without turbojpeg). Data ending early throws
+     * least {@code minWidth × minHeight} (pass 0, 0 for full size). A file with an embedded RGB
+     * colour profile other than sRGB is decoded here too and its (already shrunk) pixels converted
+     * to sRGB through the profile ({@link IccToSrgb}), as the JDK decoder converts them at full size.
+     * Returns null for what this decoder leaves to the JDK one: CMYK and YCCK files, greyscale or
+     * unparseable colour profiles, and files libjpeg-turbo rejects outright (so the error message
+     * comes from the reader that would have been used without turbojpeg). Data ending early throws
      * {@link TruncatedImageException}: libjpeg pads it with grey and would only warn.
      */
-    public Image decode(byte[] jpeg, String id, int minWidth, int minHeight) throws TruncatedImageException {
-        if (!JpegIcc.srgbOrNone(jpeg)) return null;
+    public Image decode(byte[] jpeg, String id, int minWidth, int minHeight, Speed speed) throws TruncatedImageException {
+        Decoded d = decode(jpeg, id, minWidth, minHeight, speed, byte[]::new);
+        return d == null ? null : new Image(d.width(), d.height(), d.channels(), d.pixels(), d.origin());
+    }
+
+    /**
+     * Decoded samples in the first {@code width × height × channels} entries of {@code pixels},
+     * which may be longer (a buffer reused across images).
+     */
+    record Decoded(byte[] pixels, int width, int height, int channels, Image.Origin origin) {
+    }
+
+    /** The per-thread buffer {@link #decodeReusing} decodes into, grown as images need. */
+    private final ThreadLocal<byte[]> scratch = ThreadLocal.withInitial(() -> new byte[0]);
+    /** A larger decode gets its own array: a rare huge photo must not stay allocated for every decoding thread. */
+    private static final int MAX_REUSED_BYTES = 32 << 20;
+
+    /**
+     * As {@link #decode(byte[], String, int, int, Speed)}, into a buffer this thread reuses for
+     * every image: valid only until the thread's next call. For a consumer that preprocesses the
+     * pixels straight away (extraction), so decoding allocates nothing per image.
+     */
+    Decoded decodeReusing(byte[] jpeg, String id, int minWidth, int minHeight, Speed speed) throws TruncatedImageException {
+        return decode(jpeg, id, minWidth, minHeight, speed, n -> {
+            if (n > MAX_REUSED_BYTES) return new byte[n];
+            byte[] b = scratch.get();
+            if (b.length < n) {
+                b = new byte[Math.min(MAX_REUSED_BYTES, Math.max(n, b.length + b.length / 2))];
+                scratch.set(b);
+            }
+            return b;
+        });
+    }
+
+    private Decoded decode(byte[] jpeg, String id, int minWidth, int minHeight, Speed speed, java.util.function.IntFunction<byte[]> buffer)
+            throws TruncatedImageException {
+        byte[] icc = JpegIcc.profile(jpeg);
+        IccToSrgb toSrgb = null;
+        if (icc != null && !JpegIcc.isSrgb(icc)) {
+            toSrgb = IccToSrgb.forProfile(icc);
+            if (toSrgb == null) return null;
+        }
         Object d;
         int w, h, cs;
         try {
@@ -137,14 +201,17 @@ public final class TurboJpeg {
         }
         try {
             if (cs != csGray && cs != csRgb && cs != csYcbcr) return null;
+            // An RGB profile on a greyscale file: rare, and the JDK decoder knows what it means.
+            if (toSrgb != null && cs == csGray) return null;
             // A forged header must not make us allocate gigabytes; the JDK path refuses it in one sentence.
             if ((long) w * h > Images.MAX_PIXELS) return null;
             int channels = cs == csGray ? 1 : 3;
             int[] f = chooseScale(w, h, minWidth, minHeight, scalingFactors);
             int sw = scaled(w, f), sh = scaled(h, f);
-            byte[] px = new byte[sw * sh * channels];
+            byte[] px = buffer.apply(sw * sh * channels);
+            int flags = (speed.fastDct() ? flagFastDct : 0) | (speed.fastUpsample() ? flagFastUpsample : 0);
             try {
-                decompress.invokeExact(d, px, 0, 0, sw, sw * channels, sh, channels == 1 ? pfGray : pfRgb, 0);
+                decompress.invokeExact(d, px, 0, 0, sw, sw * channels, sh, channels == 1 ? pfGray : pfRgb, flags);
             } catch (Throwable t) {
                 if (!tjException.isInstance(t)) return rethrowUnchecked(t);
                 String msg = String.valueOf(t.getMessage());
@@ -152,7 +219,8 @@ public final class TurboJpeg {
                 // Other warnings (e.g. stray bytes before a marker) leave a fully decoded image, as the JDK decoder does.
                 if (!isWarning(t)) return null;
             }
-            return new Image(sw, sh, channels, px, new Image.Origin(w, h, (double) f[0] / f[1]));
+            if (toSrgb != null) px = toSrgb.convert(px, sw, sh);
+            return new Decoded(px, sw, sh, channels, new Image.Origin(w, h, (double) f[0] / f[1]));
         } catch (TruncatedImageException e) {
             throw e;
         } catch (Throwable t) {
@@ -174,7 +242,7 @@ public final class TurboJpeg {
      * A header libjpeg-turbo cannot read (a TJException, or the binding's IllegalStateException when
      * it kept no image): null, so the JDK decoder gets the file and words the error as without turbojpeg.
      */
-    private Image rejected(Throwable t) {
+    private static <T> T rejected(Throwable t) {
         if (t instanceof Error e) throw e;
         return null;
     }
@@ -193,7 +261,7 @@ public final class TurboJpeg {
     }
 
     /** A TJException while decoding is an error libjpeg-turbo gave up on: null, so the JDK decoder tries. */
-    private Image rethrowUnchecked(Throwable t) {
+    private <T> T rethrowUnchecked(Throwable t) {
         if (tjException.isInstance(t)) return null;
         if (t instanceof RuntimeException re) throw re;
         if (t instanceof Error e) throw e;

@@ -297,7 +297,7 @@ public final class Extractor {
         List<Manifest.Skipped> skipped = new ArrayList<>();
         for (int i = from; i < to; i++) {
             try {
-                preprocess.apply(read(i), px, n * per);
+                readInto(i, px, n * per);
                 ok[n++] = i;
             } catch (UnreadableImageException e) {
                 // Decoding ahead of a run that has stopped (a full disk, an error) is cut off by the
@@ -315,13 +315,13 @@ public final class Extractor {
         return new Batch(chunk, Arrays.copyOf(ok, n), n == to - from ? px : Arrays.copyOf(px, n * per), skipped);
     }
 
-    /** Image {@code i}; a truncated one is kept, padded as its decoder left it, only when asked to. */
-    private imvec.data.Image read(int i) throws IOException {
+    /** Image {@code i}'s model input; a truncated image is kept, padded as its decoder left it, only when asked to. */
+    private void readInto(int i, float[] px, int offset) throws IOException {
         try {
-            return data.read(i, preprocess.width(), preprocess.height());
+            data.readInto(i, preprocess, px, offset);
         } catch (TruncatedImageException e) {
-            if (allowTruncated && e.decoded() != null) return e.decoded();
-            throw e;
+            if (!allowTruncated || e.decoded() == null) throw e;
+            preprocess.apply(e.decoded(), px, offset);
         }
     }
 

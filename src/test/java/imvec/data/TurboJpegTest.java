@@ -80,7 +80,7 @@ class TurboJpegTest {
             byte[] bytes = Files.readAllBytes(p);
             Image j = Images.decodeImageIO(bytes, p.toString());
             Image t = turbo.decode(bytes, p.toString(), 0, 0);
-            if (t == null) { // a non-sRGB colour profile: left to the JDK decoder, which converts it
+            if (t == null) { // a greyscale file with a colour profile: left to the JDK decoder
                 assertThat(JpegIcc.srgbOrNone(bytes)).as(p.toString()).isFalse();
                 assertThat(Images.decode(bytes, p.toString(), 0, 0, turbo).pixels()).isEqualTo(j.pixels());
                 profiled++;
@@ -102,6 +102,77 @@ class TurboJpegTest {
         assertThat(compared).isGreaterThan(30);
         assertThat(max).isLessThanOrEqualTo(1);
         assertThat((double) diffs / samples).isLessThan(0.01);
+    }
+
+    @Test
+    void nonSrgbProfilesAreConvertedToTheJdkDecodersPixels() throws IOException {
+        TurboJpeg turbo = turbo();
+        Path dir = TestData.sharedData("imagenet-sample-images");
+        List<Path> all;
+        try (Stream<Path> s = Files.list(dir)) {
+            all = s.filter(p -> p.toString().endsWith(".JPEG")).sorted().toList();
+        }
+        int converted = 0, leftToJdk = 0, scaled = 0, max = 0;
+        for (Path p : all) {
+            byte[] bytes = Files.readAllBytes(p);
+            if (JpegIcc.srgbOrNone(bytes)) continue;
+            Image t = turbo.decode(bytes, p.toString(), 0, 0);
+            Image j = Images.decodeImageIO(bytes, p.toString());
+            if (t == null) {
+                // only greyscale files (or profiles) go to the JDK decoder now
+                assertThat(j.channels()).as(p.toString()).isEqualTo(1);
+                leftToJdk++;
+                continue;
+            }
+            converted++;
+            assertThat(new int[]{t.width(), t.height(), t.channels()}).as(p.toString())
+                    .containsExactly(j.width(), j.height(), j.channels());
+            for (int i = 0; i < t.pixels().length; i++) max = Math.max(max, Math.abs((t.pixels()[i] & 0xFF) - (j.pixels()[i] & 0xFF)));
+            Image small = turbo.decode(bytes, p.toString(), 224, 224);
+            if (small.origin().scale() < 1) scaled++;
+        }
+        System.out.printf(Locale.ROOT, "non-sRGB profiles: %d converted by turbojpeg + ICC (max |diff| %d against ImageIO, %d DCT-scaled), %d left to ImageIO%n",
+                converted, max, scaled, leftToJdk);
+        assertThat(converted).isGreaterThan(50); // 87 of the 1000 samples carry Adobe RGB, Generic RGB, camera profiles...
+        assertThat(scaled).isPositive();
+        assertThat(max).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void speedOptionsReachTheLibraryAndStayWithinAFewGreyLevels() throws IOException {
+        TurboJpeg turbo = turbo();
+        TurboJpeg.Speed fast = new TurboJpeg.Speed(true, true);
+        long diffs = 0, samples = 0, changed = 0;
+        for (Path p : photos(12)) {
+            byte[] bytes = Files.readAllBytes(p);
+            Image accurate = turbo.decode(bytes, p.toString(), 0, 0);
+            // the default is the accurate decode, through Images too
+            assertThat(turbo.decode(bytes, p.toString(), 0, 0, TurboJpeg.Speed.ACCURATE).pixels()).isEqualTo(accurate.pixels());
+            assertThat(Images.decode(bytes, p.toString(), 0, 0, turbo).pixels()).isEqualTo(accurate.pixels());
+            Image quick = turbo.decode(bytes, p.toString(), 0, 0, fast);
+            assertThat(new int[]{quick.width(), quick.height()}).containsExactly(accurate.width(), accurate.height());
+            for (int i = 0; i < quick.pixels().length; i++) {
+                int d = Math.abs((quick.pixels()[i] & 0xFF) - (accurate.pixels()[i] & 0xFF));
+                diffs += d;
+                if (d > 0) changed++;
+            }
+            samples += quick.pixels().length;
+        }
+        System.out.printf(Locale.ROOT, "fast DCT + fast upsampling vs accurate, full size: %.4f of samples changed, mean |diff| %.4f%n",
+                (double) changed / samples, (double) diffs / samples);
+        assertThat(changed).isPositive(); // the flags are passed on, not dropped
+        assertThat((double) diffs / samples).isLessThan(2.0); // 1.2 measured at full size; 0.14 after DCT scaling and resizing to 224
+        assertThat(fast.describe()).isEqualTo("fast DCT, fast upsampling");
+        assertThat(Images.jpegDecoder()).contains("accurate"); // the default, as the bench reports it
+    }
+
+    @Test
+    void onlyThreeComponentRgbProfilesAreConverted() throws IOException {
+        Path dir = TestData.sharedData("imagenet-sample-images");
+        byte[] generic = JpegIcc.profile(Files.readAllBytes(dir.resolve("n01986214_hermit_crab.JPEG")));
+        assertThat(IccToSrgb.forProfile(generic)).isNotNull();
+        assertThat(IccToSrgb.forProfile(java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_GRAY).getData())).isNull();
+        assertThat(IccToSrgb.forProfile(new byte[200])).isNull(); // not a profile at all
     }
 
     @Test
