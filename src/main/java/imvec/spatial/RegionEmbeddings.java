@@ -34,15 +34,50 @@ public record RegionEmbeddings(List<String> ids, int blocks, int dims, int heigh
      * region embeddings: that is a {@link UserError}.
      */
     public static RegionEmbeddings compute(Head head, FeatureMaps maps, List<String> ids, int batch, int threads, LongConsumer done) {
+        CosineMapHead spatial = spatialHead(head);
+        if (ids.size() != maps.n()) throw new IllegalArgumentException(ids.size() + " ids for " + maps.n() + " maps");
+        int per = maps.height() * maps.width() * spatial.blocks() * spatial.dims();
+        float[] out = new float[Math.multiplyExact(maps.n(), per)];
+        embedBatches(spatial, maps, batch, threads, (from, size, values) -> {
+            System.arraycopy(values, 0, out, from * per, size * per);
+            done.accept(from + size);
+        });
+        return new RegionEmbeddings(ids, spatial.blocks(), spatial.dims(), maps.height(), maps.width(), out);
+    }
+
+    /**
+     * Every image's {@link RegionVectors#diversity diversity} straight from the maps, one batch of
+     * embeddings at a time: what {@code compute(…).diversity()} gives without holding N × H·W × k × d
+     * values (gigabytes for a large collection).
+     */
+    public static double[] diversity(Head head, FeatureMaps maps, int batch, int threads, LongConsumer done) {
+        CosineMapHead spatial = spatialHead(head);
+        int hw = maps.height() * maps.width(), per = hw * spatial.blocks() * spatial.dims();
+        double[] out = new double[maps.n()];
+        embedBatches(spatial, maps, batch, threads, (from, size, values) -> {
+            for (int i = 0; i < size; i++) out[from + i] = RegionVectors.diversity(values, i * per, hw, spatial.blocks(), spatial.dims());
+            done.accept(from + size);
+        });
+        return out;
+    }
+
+    private static CosineMapHead spatialHead(Head head) {
         if (!(head instanceof CosineMapHead spatial)) {
             throw new UserError("the model has a " + head.kind() + " head, which keeps one vector per image; region embeddings"
                     + " (diversity, region PCA) need a spatial head (imvec spatial train --head spatial).");
         }
-        if (ids.size() != maps.n()) throw new IllegalArgumentException(ids.size() + " ids for " + maps.n() + " maps");
+        return spatial;
+    }
+
+    /** One batch's embeddings: {@code size} images from {@code from}, each H·W × k × d values in C order. */
+    private interface BatchSink {
+        void accept(int from, int size, float[] values);
+    }
+
+    private static void embedBatches(CosineMapHead spatial, FeatureMaps maps, int batch, int threads, BatchSink sink) {
         ai.djl.engine.Engine.getEngine("PyTorch"); // loads the natives before the thread call
         JniUtils.setNumThreads(threads);
-        int n = maps.n(), hw = maps.height() * maps.width(), per = hw * spatial.blocks() * spatial.dims();
-        float[] out = new float[Math.multiplyExact(n, per)];
+        int n = maps.n();
         try (NDManager base = NDManager.newBaseManager("PyTorch")) {
             for (int from = 0; from < n; from += batch) {
                 int size = Math.min(batch, n - from);
@@ -53,13 +88,10 @@ public record RegionEmbeddings(List<String> ids, int blocks, int dims, int heigh
                     NDArray x = SpatialTraining.array(m, maps.gather(rows, null), new Shape(size, maps.channels(), maps.height(), maps.width()));
                     // [B, k, d, HW] → [B, HW, k, d]: each location's k·d values side by side.
                     NDArray e = spatial.embed(params, x).transpose(0, 3, 1, 2);
-                    float[] values = e.toType(DataType.FLOAT32, false).toFloatArray();
-                    System.arraycopy(values, 0, out, from * per, size * per);
+                    sink.accept(from, size, e.toType(DataType.FLOAT32, false).toFloatArray());
                 }
-                done.accept(from + size);
             }
         }
-        return new RegionEmbeddings(ids, spatial.blocks(), spatial.dims(), maps.height(), maps.width(), out);
     }
 
     public int size() {
