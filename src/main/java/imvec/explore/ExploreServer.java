@@ -249,7 +249,11 @@ public final class ExploreServer implements AutoCloseable {
         app.get("/api/clusterlayout", ctx -> coordinates(ctx, ClusterLayout.of(clustersOf(ctx)), 2, null));
         app.post("/api/mapsearch", this::mapSearch);
         app.get("/api/attributes", ctx -> ctx.json(Attributes.of(run)));
-        app.get("/api/atlas/{page}", this::atlasPage);
+        app.get("/api/atlas/{page}", ctx -> atlasPage(ctx, atlas));
+        app.get("/api/preview/{page}", ctx -> {
+            if (atlas.preview() == null) throw new io.javalin.http.NotFoundResponse("this atlas has no preview");
+            atlasPage(ctx, atlas.preview());
+        });
         app.get("/api/image/{row}", this::image);
         app.get("/api/item/{row}", ctx -> ctx.json(Attributes.item(run, row(ctx), labels.labels().get(run.id(row(ctx))))));
         app.get("/api/neighbours/{row}", ctx -> ctx.json(Neighbours.of(layerRun(ctx), row(ctx), intParam(ctx, "k", 24, 1, 200))));
@@ -323,6 +327,7 @@ public final class ExploreServer implements AutoCloseable {
         m.put("model", run.manifest().model() == null ? null : run.manifest().model().path());
         m.put("topk", run.predictions() == null ? 0 : run.predictions().k());
         m.put("atlas", atlas.layout());
+        m.put("preview", atlas.preview() == null ? null : atlas.preview().layout());
         m.put("search", scorer.describe());
         m.put("localisation", maps.available());
         m.put("spatial", spatial == null ? null : spatial.describeModel());
@@ -460,7 +465,7 @@ public final class ExploreServer implements AutoCloseable {
         ctx.json(m);
     }
 
-    private void atlasPage(Context ctx) throws IOException {
+    private static void atlasPage(Context ctx, ThumbnailAtlas atlas) throws IOException {
         String p = ctx.pathParam("page");
         if (!ROW.matcher(p).matches()) throw new UserError("an atlas page is a number.");
         Path f = atlas.page(Integer.parseInt(p));

@@ -11,7 +11,7 @@ const S = {
   divY: null, diversity: null, clusterQ: null, clusters: null,
 };
 const state = window.imvecState = { ready: false, n: 0, drawn: 0, layout: null, firstPaintMs: null, hovered: -1,
-  selection: 0, search: null, labelCounts: {}, error: null, layer: null, axes: null, localised: null, mapSearch: null,
+  selection: 0, search: null, labelCounts: {}, error: null, fullAtlas: false, layer: null, axes: null, localised: null, mapSearch: null,
   diversity: null, clusters: null };
 let view, colours, flags;
 
@@ -36,6 +36,11 @@ async function main() {
   $('search').title = S.run.search;
   const synthetic = Number(api.query.get('synthetic') || 0);
   if (synthetic > 0) return benchSynthetic(synthetic);
+  // Layout and thumbnails load beside the attributes; the preview atlas (one small page) paints first.
+  const points = api.query.get('view') === 'points';
+  const preview = !points && S.run.preview && S.run.preview.pages === 1 ? S.run.preview : null;
+  const layoutLoad = api.getLayout('pca2').then((l) => { mark('layout'); return l; });
+  const first = points ? Promise.resolve(null) : preview ? loadPages('/api/preview/', 1) : loadPages('/api/atlas/', S.run.atlas.pages);
   const [attrs, labels] = await Promise.all([api.getJson('/api/attributes'), api.getJson('/api/labels')]);
   S.attrs = attrs; S.labels = labels;
   mark('attributes');
@@ -43,12 +48,11 @@ async function main() {
   colours = new Float32Array(S.n * 3);
   flags = new Float32Array(S.n).fill(1);
   view = new MapView($('map'));
-  const points = api.query.get('view') === 'points';
-  const layoutLoad = api.getLayout('pca2').then((l) => { mark('layout'); return l; });
-  const textures = points ? null : await loadAtlas(S.run.atlas);
+  const textures = await first;
   mark('atlas');
   if (points) $('view').value = 'points';
-  view.setData({ n: S.n, atlas: S.run.atlas, textures, colours, flags });
+  view.setData({ n: S.n, atlas: S.run.atlas, textures: preview ? null : textures, colours, flags,
+    preview: preview ? { layout: preview, texture: textures[0] } : null });
   view.setStyle({ size: defaultSize(S.n), thumbs: !points });
   $('size').value = view.size;
   recolour();
@@ -61,15 +65,22 @@ async function main() {
   status('');
   showLabels();
   wire();
-  if (api.query.get('bench') === 'zoom') benchZoom();
+  // The full thumbnails once the first paint is up, so they do not compete with it for the processor.
+  const full = preview ? loadPages('/api/atlas/', S.run.atlas.pages).then((t) => {
+    view.setTextures(t);
+    mark('fullAtlas');
+    state.fullAtlas = true;
+  }) : Promise.resolve();
+  full.catch(fail);
+  if (api.query.get('bench') === 'zoom') full.then(benchZoom);
 }
 
 function defaultSize(n) { return Math.max(1.5, Math.min(24, Math.round(600 / Math.sqrt(n) * 10) / 10)); }
 
 /** Atlas pages decoded off the main thread (ImageBitmap), top row first: the shader does not flip. */
-function loadAtlas(a) {
+function loadPages(path, pages) {
   const one = async (p) => {
-    const r = await fetch(api.url('/api/atlas/' + p));
+    const r = await fetch(api.url(path + p));
     if (!r.ok) throw new Error('atlas page ' + p + ' did not load');
     const bitmap = await createImageBitmap(await r.blob(), { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
     const t = new THREE.Texture(bitmap);
@@ -77,7 +88,7 @@ function loadAtlas(a) {
     t.colorSpace = THREE.NoColorSpace; t.needsUpdate = true;
     return t;
   };
-  return Promise.all(Array.from({ length: a.pages }, (_, p) => one(p)));
+  return Promise.all(Array.from({ length: pages }, (_, p) => one(p)));
 }
 
 function applyLayout(kind, l) {
@@ -572,18 +583,20 @@ async function exportSelection(format) {
 // ---- benchmarks (imvec bench explore) ----
 async function benchZoom() {
   const frames = Number(api.query.get('frames') || 60);
-  const times = [];
+  const times = [], drawn = [], cull = [], submit = [];
   const f = 1.06;
   for (let i = 0; i < frames; i++) {
     view.zoomBy(i < frames / 2 ? f : 1 / f);
     const t0 = performance.now();
     view.renderNow(); view.finish();
     times.push(performance.now() - t0);
+    drawn.push(view.drawnPoints); cull.push(view.cullMs); submit.push(view.submitMs);
     await new Promise((r) => requestAnimationFrame(r));
   }
   const sorted = [...times].sort((a, b) => a - b);
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const result = { n: S.n, mode: view.thumbs && view.hasTextures ? 'thumbnails' : 'points', firstPaintMs: state.firstPaintMs,
-    marks: state.marks, frameMedianMs: sorted[Math.floor(sorted.length / 2)], frameP90Ms: sorted[Math.floor(sorted.length * 0.9)], frames: times,
+    marks: state.marks, drawnMedian: median(drawn), cullMedianMs: median(cull), submitMedianMs: median(submit), frameMedianMs: sorted[Math.floor(sorted.length / 2)], frameP90Ms: sorted[Math.floor(sorted.length * 0.9)], frames: times,
     renderer: rendererName(), width: view.width, height: view.height };
   state.bench = result;
   await api.post('/api/bench', result);
@@ -621,6 +634,7 @@ async function benchSynthetic(n) {
 window.imvecApi = {
   screen() { const { sx, sy } = view.screen(); return { x: Array.from(sx), y: Array.from(sy) }; },
   screenOf(row) { const { sx, sy } = view.screen(); return [sx[row], sy[row]]; },
+  drawnNow() { return view.drawnPoints; },
 };
 
 main().catch(fail);
