@@ -31,8 +31,13 @@ public final class ExploreBench {
     private ExploreBench() {
     }
 
-    /** One page measurement; {@code frameMedianMs} is render plus a GPU sync per zoom step. */
+    /**
+     * One page measurement; {@code frameMedianMs} is render plus a GPU sync per zoom step, of which
+     * {@code cullMedianMs} finds the points on screen and {@code submitMedianMs} issues the draw
+     * calls; {@code drawnMedian} is the median number of points drawn in a frame.
+     */
     public record Page(String what, int n, String mode, double firstPaintMs, double frameMedianMs, double frameP90Ms,
+                       double cullMedianMs, double submitMedianMs, int drawnMedian,
                        String renderer, String marks, String loadBefore, String loadAfter) {
     }
 
@@ -92,7 +97,8 @@ public final class ExploreBench {
         try {
             JsonNode j = result.get(600, TimeUnit.SECONDS);
             return new Page(what, j.get("n").asInt(), j.get("mode").asText(), j.get("firstPaintMs").asDouble(),
-                    j.get("frameMedianMs").asDouble(), j.get("frameP90Ms").asDouble(), j.path("renderer").asText(),
+                    j.get("frameMedianMs").asDouble(), j.get("frameP90Ms").asDouble(), j.path("cullMedianMs").asDouble(),
+                    j.path("submitMedianMs").asDouble(), j.path("drawnMedian").asInt(), j.path("renderer").asText(),
                     j.path("marks").toString(), load, TsneBench.loadAverage());
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new UserError("the page did not report its timings within 10 minutes (" + what + ").", e);

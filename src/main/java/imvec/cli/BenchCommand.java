@@ -370,7 +370,11 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "%-28s %10.0f ms %11.1f ms %9.1f ms  %s / %s%n", p.what(), p.firstPaintMs(), p.frameMedianMs(),
                         p.frameP90Ms(), p.loadBefore(), p.loadAfter());
             }
-            for (imvec.bench.ExploreBench.Page p : r.pages()) System.out.println(p.what() + ": page milestones (ms since navigation) " + p.marks());
+            for (imvec.bench.ExploreBench.Page p : r.pages()) {
+                System.out.printf(Locale.ROOT, "%s: median frame split: %.1f ms finding the points on screen, %.1f ms issuing the draw, the rest"
+                        + " drawing (GPU sync); %,d points drawn (median)%n", p.what(), p.cullMedianMs(), p.submitMedianMs(), p.drawnMedian());
+                System.out.println(p.what() + ": page milestones (ms since navigation) " + p.marks());
+            }
             if (!r.pages().isEmpty()) System.out.println("renderer: " + r.pages().get(0).renderer());
             return 0;
         }

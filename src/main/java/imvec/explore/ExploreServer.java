@@ -243,9 +243,17 @@ public final class ExploreServer implements AutoCloseable {
         app.get("/api/run", ctx -> ctx.json(describe()));
         app.get("/api/layout/{kind}", this::layout);
         app.get("/api/wordlayout", this::wordLayout);
+        app.get("/api/diversity", this::diversity);
+        app.get("/api/diversitylayout", this::diversityLayout);
+        app.get("/api/clusters", this::clusters);
+        app.get("/api/clusterlayout", ctx -> coordinates(ctx, ClusterLayout.of(clustersOf(ctx)), 2, null));
         app.post("/api/mapsearch", this::mapSearch);
         app.get("/api/attributes", ctx -> ctx.json(Attributes.of(run)));
-        app.get("/api/atlas/{page}", this::atlasPage);
+        app.get("/api/atlas/{page}", ctx -> atlasPage(ctx, atlas));
+        app.get("/api/preview/{page}", ctx -> {
+            if (atlas.preview() == null) throw new io.javalin.http.NotFoundResponse("this atlas has no preview");
+            atlasPage(ctx, atlas.preview());
+        });
         app.get("/api/image/{row}", this::image);
         app.get("/api/item/{row}", ctx -> ctx.json(Attributes.item(run, row(ctx), labels.labels().get(run.id(row(ctx))))));
         app.get("/api/neighbours/{row}", ctx -> ctx.json(Neighbours.of(layerRun(ctx), row(ctx), intParam(ctx, "k", 24, 1, 200))));
@@ -319,6 +327,7 @@ public final class ExploreServer implements AutoCloseable {
         m.put("model", run.manifest().model() == null ? null : run.manifest().model().path());
         m.put("topk", run.predictions() == null ? 0 : run.predictions().k());
         m.put("atlas", atlas.layout());
+        m.put("preview", atlas.preview() == null ? null : atlas.preview().layout());
         m.put("search", scorer.describe());
         m.put("localisation", maps.available());
         m.put("spatial", spatial == null ? null : spatial.describeModel());
@@ -386,6 +395,60 @@ public final class ExploreServer implements AutoCloseable {
         coordinates(ctx, s.layout(axis), 2, null);
     }
 
+    /** Every image's diversity (the spread of its region embeddings), for colouring and the legend. */
+    private void diversity(Context ctx) {
+        float[] d = spatial().diversity();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("definition", "per image, the mean over the head's blocks of the mean squared distance of its unit-normalised"
+                + " location embeddings to their mean (0 = every location alike)");
+        m.put("diversity", d);
+        ctx.json(m);
+    }
+
+    /** {@code ?y=word} (optional): x = diversity, y = the word's score or a seeded spread (N×2). */
+    private void diversityLayout(Context ctx) {
+        SpatialExplorer s = spatial();
+        String y = ctx.queryParam("y");
+        coordinates(ctx, s.diversityLayout(y == null || y.isBlank() ? null : y), 2, null);
+    }
+
+    /** {@code ?words=a,b[,…]&min=0.5}: each image's word (−1 below the minimum score), its best word and score. */
+    private void clusters(Context ctx) {
+        var c = clustersOf(ctx);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("words", c.words());
+        m.put("min_score", c.minScore());
+        m.put("counts", c.counts());
+        m.put("cluster", c.cluster());
+        m.put("best", c.best());
+        m.put("score", c.score());
+        ctx.json(m);
+    }
+
+    private imvec.spatial.WordClusters clustersOf(Context ctx) {
+        SpatialExplorer s = spatial();
+        String words = ctx.queryParam("words");
+        if (words == null || words.isBlank()) throw new UserError("give the words to cluster around (?words=a,b).");
+        if (words.length() > 600) throw new UserError("the words to cluster around are at most 600 characters in all.");
+        String min = ctx.queryParam("min");
+        double minScore = 0;
+        if (min != null && !min.isBlank()) {
+            try {
+                minScore = Double.parseDouble(min);
+            } catch (NumberFormatException e) {
+                minScore = Double.NaN;
+            }
+            if (!(minScore >= 0 && minScore <= 1)) throw new UserError("min must be a number from 0 to 1; got '" + shorten(min) + "'.");
+        }
+        List<String> list = new ArrayList<>();
+        for (String w : words.split(",", -1)) list.add(w.strip());
+        return s.clusters(list, minScore);
+    }
+
+    private static String shorten(String v) {
+        return v.length() > 40 ? v.substring(0, 40) + "…" : v;
+    }
+
     /** {@code {"query": {"word": [[1, 0], [0, -1]], …}, "top": k}} → the best images for the painted maps. */
     private void mapSearch(Context ctx) {
         SpatialExplorer s = spatial();
@@ -402,7 +465,7 @@ public final class ExploreServer implements AutoCloseable {
         ctx.json(m);
     }
 
-    private void atlasPage(Context ctx) throws IOException {
+    private static void atlasPage(Context ctx, ThumbnailAtlas atlas) throws IOException {
         String p = ctx.pathParam("page");
         if (!ROW.matcher(p).matches()) throw new UserError("an atlas page is a number.");
         Path f = atlas.page(Integer.parseInt(p));

@@ -6,6 +6,9 @@ import imvec.spatial.FeatureMaps;
 import imvec.words.LabelVectors;
 import imvec.spatial.MapQuery;
 import imvec.spatial.Projection;
+import imvec.spatial.RegionEmbeddings;
+import imvec.spatial.WordClusters;
+import imvec.store.Npy;
 import imvec.spatial.SpatialJob;
 import imvec.spatial.SpatialModel;
 import imvec.spatial.SpatialRun;
@@ -48,6 +51,7 @@ public final class SpatialExplorer implements WordScorer, LocalisationMaps {
     static final int MAX_GRID = 8;
     static final int MAX_QUERY_WORDS = 4;
     private static final int CACHED_WORDS = 16;
+    static final int MAX_CLUSTER_WORDS = 8;
 
     private final ExploreRun run;
     private final Path modelDir;
@@ -56,6 +60,7 @@ public final class SpatialExplorer implements WordScorer, LocalisationMaps {
     private final java.util.Map<String, String> names;
     private final FeatureMaps maps;
     private final Path mapsFile;
+    private float[] diversity;
     private final java.util.Map<String, imvec.spatial.Scores> cache = new LinkedHashMap<>(CACHED_WORDS, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(java.util.Map.Entry<String, imvec.spatial.Scores> e) {
@@ -242,6 +247,86 @@ public final class SpatialExplorer implements WordScorer, LocalisationMaps {
         List<String> labels = y == null ? List.of(axis.get(0), "spread") : List.of(axis.get(0), axis.get(1));
         imvec.spatial.Scores pair = new imvec.spatial.Scores(run.ids(), labels, x.height(), x.width(), both, new float[0]);
         return Layouts.scaled(Projection.positions(pair, 0, y == null ? -1 : 1, run.manifest().seed()), 2);
+    }
+
+    /**
+     * Every image's diversity: how much its region embeddings differ across its locations
+     * ({@link RegionEmbeddings#diversity}). Computed once over the cached maps and kept beside them
+     * as {@code diversity-<maps>-<head>.npy}, since it takes as long as scoring a word.
+     */
+    public synchronized float[] diversity() {
+        if (diversity != null) return diversity;
+        Path file = mapsFile.resolveSibling(mapsFile.getFileName().toString().replace("maps-", "diversity-").replace(".npy", "-" + headFingerprint() + ".npy"));
+        if (Files.isRegularFile(file)) {
+            try {
+                Npy.Array a = Npy.read(file);
+                if (a.rows() == run.n()) return diversity = a.floats();
+            } catch (RuntimeException e) {
+                // an unreadable cache is recomputed, not trusted
+            }
+        }
+        double[] d = RegionEmbeddings.diversity(model.head(), maps, 64, 2, x -> { });
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+        try {
+            Npy.write(file, f, run.n(), 1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return diversity = f;
+    }
+
+    /** What the region embeddings depend on beyond the maps: the head's files (name, size, modification time). */
+    private String headFingerprint() {
+        try (Stream<Path> s = Files.list(modelDir)) {
+            StringBuilder key = new StringBuilder();
+            for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
+                key.append(f.getFileName()).append(' ').append(Files.size(f)).append(' ').append(Files.getLastModifiedTime(f).toMillis()).append('\n');
+            }
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(StandardCharsets.UTF_8)), 0, 6);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The collection by diversity (x) against a word's score (y), or a seeded spread without a
+     * word: N×2 coordinates in [−1, 1], like the other layouts.
+     */
+    public float[] diversityLayout(String word) {
+        imvec.spatial.Scores y = word == null ? null : scores(word);
+        float[] d = diversity();
+        int n = run.n();
+        float[] both = new float[n * 2];
+        for (int i = 0; i < n; i++) {
+            both[2 * i] = d[i];
+            both[2 * i + 1] = y == null ? 0 : y.score(i, 0);
+        }
+        List<String> labels = List.of("diversity", y == null ? "spread" : checkWord(word));
+        imvec.spatial.Scores pair = new imvec.spatial.Scores(run.ids(), labels, 0, 0, both, new float[0]);
+        return Layouts.scaled(Projection.positions(pair, 0, y == null ? -1 : 1, run.manifest().seed()), 2);
+    }
+
+    /** The collection clustered around 2 to {@value #MAX_CLUSTER_WORDS} words ({@link WordClusters}). */
+    public WordClusters clusters(List<String> words, double minScore) {
+        if (words.size() < 2 || words.size() > MAX_CLUSTER_WORDS) {
+            throw new UserError("clustering takes 2 to " + MAX_CLUSTER_WORDS + " words; got " + words.size() + ".");
+        }
+        List<String> clean = new ArrayList<>();
+        for (String w : words) {
+            String c = checkWord(w);
+            if (clean.contains(c)) throw new UserError("the word '" + c + "' is given twice.");
+            clean.add(c);
+        }
+        int n = run.n(), k = clean.size();
+        float[] all = new float[n * k];
+        for (int j = 0; j < k; j++) {
+            imvec.spatial.Scores s = scores(clean.get(j));
+            for (int i = 0; i < n; i++) all[i * k + j] = s.score(i, 0);
+        }
+        return WordClusters.assign(new imvec.spatial.Scores(run.ids(), clean, 0, 0, all, new float[0]), minScore);
     }
 
     /** One image found by a painted query. */

@@ -46,12 +46,17 @@ public final class ThumbnailAtlas {
         }
     }
 
+    /** The smallest tile; an atlas of larger tiles comes with a preview of tiles a quarter the side (at least this). */
+    static final int PREVIEW_MIN_TILE = 4;
+
     private final Path dir;
     private final Layout layout;
+    private final ThumbnailAtlas preview;
 
-    private ThumbnailAtlas(Path dir, Layout layout) {
+    private ThumbnailAtlas(Path dir, Layout layout, ThumbnailAtlas preview) {
         this.dir = dir;
         this.layout = layout;
+        this.preview = preview;
     }
 
     /** Tile side for n images: 32 px while the whole atlas stays small, 16 px beyond (70k → 2 pages of 4096²). */
@@ -59,8 +64,20 @@ public final class ThumbnailAtlas {
         return n <= 16_384 ? 32 : 16;
     }
 
-    /** Opens the cached atlas of the run, making it first if needed; {@code progress} hears rows done. */
+    /**
+     * Opens the cached atlas of the run, making it first if needed; {@code progress} hears rows done.
+     * Beside it comes a preview atlas of tiles a quarter the side (at least {@value #PREVIEW_MIN_TILE}
+     * px, made silently): the page paints from it first, since one small page decodes and uploads in
+     * a fraction of the time of the full pages, and a thumbnail drawn a few pixels wide shows no more.
+     */
     public static ThumbnailAtlas open(ExploreRun run, int tile, LongConsumer progress) {
+        ThumbnailAtlas full = openOne(run, tile, progress);
+        if (tile <= PREVIEW_MIN_TILE) return full;
+        ThumbnailAtlas preview = openOne(run, Math.max(PREVIEW_MIN_TILE, tile / 4), d -> { });
+        return new ThumbnailAtlas(full.dir, full.layout, preview);
+    }
+
+    private static ThumbnailAtlas openOne(ExploreRun run, int tile, LongConsumer progress) {
         if (tile < 4 || tile > 256) throw new UserError("thumbnail size must be 4 to 256 pixels; got " + tile + ".");
         Path dir = run.dir().resolve("explore").resolve("atlas-" + tile);
         Path meta = dir.resolve("atlas.json");
@@ -68,7 +85,7 @@ public final class ThumbnailAtlas {
         try {
             if (Files.isRegularFile(meta)) {
                 Layout l = json.readValue(meta.toFile(), Layout.class);
-                if (l.n() == run.n() && l.tile() == tile && l.format() == FORMAT) return new ThumbnailAtlas(dir, l);
+                if (l.n() == run.n() && l.tile() == tile && l.format() == FORMAT) return new ThumbnailAtlas(dir, l, null);
             }
             // Open the data set first: a missing one is an error, not an atlas of blank tiles.
             run.data();
@@ -77,7 +94,7 @@ public final class ThumbnailAtlas {
             Layout l = new Layout(run.n(), tile, tpr, (run.n() + perPage - 1) / perPage, FORMAT);
             make(run, dir, l, progress);
             AtomicFiles.writeString(meta, json.writeValueAsString(l));
-            return new ThumbnailAtlas(dir, l);
+            return new ThumbnailAtlas(dir, l, null);
         } catch (IOException e) {
             throw new UserError("cannot write the thumbnail atlas in " + dir + ": " + e.getMessage(), e);
         }
@@ -172,6 +189,11 @@ public final class ThumbnailAtlas {
 
     public Layout layout() {
         return layout;
+    }
+
+    /** The preview atlas (smaller tiles), or null when the tiles are already the smallest. */
+    public ThumbnailAtlas preview() {
+        return preview;
     }
 
     /** The file of page {@code p}; the page number is checked, so no caller names a path. */

@@ -27,6 +27,10 @@ public record RegionEmbeddings(List<String> ids, int blocks, int dims, int heigh
         }
     }
 
+    /** The arithmetic the head was trained in: the default for analyses of the embeddings. */
+    private static final SpatialModel.Precision TRAINING_PRECISION =
+            SpatialTraining.DOUBLES ? SpatialModel.Precision.FLOAT64 : SpatialModel.Precision.FLOAT32;
+
     /**
      * Embeds every location of {@code maps} with {@code head}'s 1×1 convolution, in batches of
      * {@code batch} images; parameters carry no gradients, so no autograd graph is built.
@@ -34,21 +38,57 @@ public record RegionEmbeddings(List<String> ids, int blocks, int dims, int heigh
      * region embeddings: that is a {@link UserError}.
      */
     public static RegionEmbeddings compute(Head head, FeatureMaps maps, List<String> ids, int batch, int threads, LongConsumer done) {
-        return compute(head, maps, ids, batch, threads, SpatialTraining.DOUBLES ? SpatialModel.Precision.FLOAT64 : SpatialModel.Precision.FLOAT32, done);
+        return compute(head, maps, ids, batch, threads, TRAINING_PRECISION, done);
     }
 
     /** As {@link #compute(Head, FeatureMaps, List, int, int, LongConsumer)} in the given arithmetic. */
     public static RegionEmbeddings compute(Head head, FeatureMaps maps, List<String> ids, int batch, int threads,
                                            SpatialModel.Precision precision, LongConsumer done) {
+        CosineMapHead spatial = spatialHead(head);
+        if (ids.size() != maps.n()) throw new IllegalArgumentException(ids.size() + " ids for " + maps.n() + " maps");
+        int per = maps.height() * maps.width() * spatial.blocks() * spatial.dims();
+        float[] out = new float[Math.multiplyExact(maps.n(), per)];
+        embedBatches(spatial, maps, batch, threads, precision, (from, size, values) -> {
+            System.arraycopy(values, 0, out, from * per, size * per);
+            done.accept(from + size);
+        });
+        return new RegionEmbeddings(ids, spatial.blocks(), spatial.dims(), maps.height(), maps.width(), out);
+    }
+
+    /**
+     * Every image's {@link RegionVectors#diversity diversity} straight from the maps, one batch of
+     * embeddings at a time: what {@code compute(…).diversity()} gives without holding N × H·W × k × d
+     * values (gigabytes for a large collection).
+     */
+    public static double[] diversity(Head head, FeatureMaps maps, int batch, int threads, LongConsumer done) {
+        CosineMapHead spatial = spatialHead(head);
+        int hw = maps.height() * maps.width(), per = hw * spatial.blocks() * spatial.dims();
+        double[] out = new double[maps.n()];
+        embedBatches(spatial, maps, batch, threads, TRAINING_PRECISION, (from, size, values) -> {
+            for (int i = 0; i < size; i++) out[from + i] = RegionVectors.diversity(values, i * per, hw, spatial.blocks(), spatial.dims());
+            done.accept(from + size);
+        });
+        return out;
+    }
+
+    private static CosineMapHead spatialHead(Head head) {
         if (!(head instanceof CosineMapHead spatial)) {
             throw new UserError("the model has a " + head.kind() + " head, which keeps one vector per image; region embeddings"
                     + " (diversity, region PCA) need a spatial head (imvec spatial train --head spatial).");
         }
-        if (ids.size() != maps.n()) throw new IllegalArgumentException(ids.size() + " ids for " + maps.n() + " maps");
+        return spatial;
+    }
+
+    /** One batch's embeddings: {@code size} images from {@code from}, each H·W × k × d values in C order. */
+    private interface BatchSink {
+        void accept(int from, int size, float[] values);
+    }
+
+    private static void embedBatches(CosineMapHead spatial, FeatureMaps maps, int batch, int threads, SpatialModel.Precision precision,
+                                     BatchSink sink) {
         ai.djl.engine.Engine.getEngine("PyTorch"); // loads the natives before the thread call
         JniUtils.setNumThreads(threads);
-        int n = maps.n(), hw = maps.height() * maps.width(), per = hw * spatial.blocks() * spatial.dims();
-        float[] out = new float[Math.multiplyExact(n, per)];
+        int n = maps.n();
         try (NDManager base = NDManager.newBaseManager("PyTorch")) {
             for (int from = 0; from < n; from += batch) {
                 int size = Math.min(batch, n - from);
@@ -62,13 +102,10 @@ public record RegionEmbeddings(List<String> ids, int blocks, int dims, int heigh
                     NDArray x = doubles ? m.create(Heads.toDoubles(gathered), shape) : m.create(gathered, shape);
                     // [B, k, d, HW] → [B, HW, k, d]: each location's k·d values side by side.
                     NDArray e = spatial.embed(params, x).transpose(0, 3, 1, 2);
-                    float[] values = e.toType(DataType.FLOAT32, false).toFloatArray();
-                    System.arraycopy(values, 0, out, from * per, size * per);
+                    sink.accept(from, size, e.toType(DataType.FLOAT32, false).toFloatArray());
                 }
-                done.accept(from + size);
             }
         }
-        return new RegionEmbeddings(ids, spatial.blocks(), spatial.dims(), maps.height(), maps.width(), out);
     }
 
     public int size() {

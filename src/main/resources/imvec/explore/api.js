@@ -24,9 +24,11 @@ export async function getJson(path, q) {
   return r.json();
 }
 
+const SPATIAL_LAYOUTS = { words: '/api/wordlayout', diversity: '/api/diversitylayout', clusters: '/api/clusterlayout' };
+
 /** A layout: Float32Array when ready, or {status, progress} while the server computes it. */
 export async function getLayout(kind, q = {}) {
-  const path = kind === 'words' ? '/api/wordlayout' : '/api/layout/' + kind;
+  const path = SPATIAL_LAYOUTS[kind] || '/api/layout/' + kind;
   const r = await check(await fetch(url(path, q), { headers: { 'X-Imvec-Token': token } }));
   if (r.status === 202) return r.json();
   return { dims: Number(r.headers.get('X-Dims')), coords: new Float32Array(await r.arrayBuffer()) };

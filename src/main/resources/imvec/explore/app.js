@@ -8,9 +8,11 @@ const S = {
   run: null, attrs: null, labels: null, n: 0, layout: null, dims: 2,
   colour: 'label', hidden: new Set(), selection: new Set(), focus: -1, hovered: -1,
   search: null, tool: 'pan', items: new Map(), layer: null, axes: null, gridSize: 2, queries: [],
+  divY: null, diversity: null, clusterQ: null, clusters: null,
 };
 const state = window.imvecState = { ready: false, n: 0, drawn: 0, layout: null, firstPaintMs: null, hovered: -1,
-  selection: 0, search: null, labelCounts: {}, error: null, layer: null, axes: null, localised: null, mapSearch: null };
+  selection: 0, search: null, labelCounts: {}, error: null, fullAtlas: false, layer: null, axes: null, localised: null, mapSearch: null,
+  diversity: null, clusters: null };
 let view, colours, flags;
 
 function status(text) { $('status').textContent = text || ''; }
@@ -34,6 +36,11 @@ async function main() {
   $('search').title = S.run.search;
   const synthetic = Number(api.query.get('synthetic') || 0);
   if (synthetic > 0) return benchSynthetic(synthetic);
+  // Layout and thumbnails load beside the attributes; the preview atlas (one small page) paints first.
+  const points = api.query.get('view') === 'points';
+  const preview = !points && S.run.preview && S.run.preview.pages === 1 ? S.run.preview : null;
+  const layoutLoad = api.getLayout('pca2').then((l) => { mark('layout'); return l; });
+  const first = points ? Promise.resolve(null) : preview ? loadPages('/api/preview/', 1) : loadPages('/api/atlas/', S.run.atlas.pages);
   const [attrs, labels] = await Promise.all([api.getJson('/api/attributes'), api.getJson('/api/labels')]);
   S.attrs = attrs; S.labels = labels;
   mark('attributes');
@@ -41,12 +48,11 @@ async function main() {
   colours = new Float32Array(S.n * 3);
   flags = new Float32Array(S.n).fill(1);
   view = new MapView($('map'));
-  const points = api.query.get('view') === 'points';
-  const layoutLoad = api.getLayout('pca2').then((l) => { mark('layout'); return l; });
-  const textures = points ? null : await loadAtlas(S.run.atlas);
+  const textures = await first;
   mark('atlas');
   if (points) $('view').value = 'points';
-  view.setData({ n: S.n, atlas: S.run.atlas, textures, colours, flags });
+  view.setData({ n: S.n, atlas: S.run.atlas, textures: preview ? null : textures, colours, flags,
+    preview: preview ? { layout: preview, texture: textures[0] } : null });
   view.setStyle({ size: defaultSize(S.n), thumbs: !points });
   $('size').value = view.size;
   recolour();
@@ -59,15 +65,22 @@ async function main() {
   status('');
   showLabels();
   wire();
-  if (api.query.get('bench') === 'zoom') benchZoom();
+  // The full thumbnails once the first paint is up, so they do not compete with it for the processor.
+  const full = preview ? loadPages('/api/atlas/', S.run.atlas.pages).then((t) => {
+    view.setTextures(t);
+    mark('fullAtlas');
+    state.fullAtlas = true;
+  }) : Promise.resolve();
+  full.catch(fail);
+  if (api.query.get('bench') === 'zoom') full.then(benchZoom);
 }
 
 function defaultSize(n) { return Math.max(1.5, Math.min(24, Math.round(600 / Math.sqrt(n) * 10) / 10)); }
 
 /** Atlas pages decoded off the main thread (ImageBitmap), top row first: the shader does not flip. */
-function loadAtlas(a) {
+function loadPages(path, pages) {
   const one = async (p) => {
-    const r = await fetch(api.url('/api/atlas/' + p));
+    const r = await fetch(api.url(path + p));
     if (!r.ok) throw new Error('atlas page ' + p + ' did not load');
     const bitmap = await createImageBitmap(await r.blob(), { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
     const t = new THREE.Texture(bitmap);
@@ -75,7 +88,7 @@ function loadAtlas(a) {
     t.colorSpace = THREE.NoColorSpace; t.needsUpdate = true;
     return t;
   };
-  return Promise.all(Array.from({ length: a.pages }, (_, p) => one(p)));
+  return Promise.all(Array.from({ length: pages }, (_, p) => one(p)));
 }
 
 function applyLayout(kind, l) {
@@ -86,29 +99,80 @@ function applyLayout(kind, l) {
   $('tool-pan').textContent = l.dims === 3 ? '⟳ rotate' : '✥ move';
 }
 
-/** Layouts of the current layer; 'words' is the layout along the typed words, whatever the layer. */
+/** Layouts that come from the spatial model's words rather than from the current layer. */
+const SPATIAL_LAYOUTS = new Set(['words', 'diversity', 'clusters']);
+
+function layoutQuery(kind) {
+  switch (kind) {
+    case 'words': return S.axes;
+    case 'diversity': return S.divY ? { y: S.divY } : {};
+    case 'clusters': return { words: S.clusterQ.words.join(','), min: S.clusterQ.min };
+    default: return { layer: S.layer };
+  }
+}
+
+/** Layouts of the current layer, or along the typed words (whatever the layer). */
 async function switchLayout(kind) {
   if (kind === 'words' && !S.axes) { $('layout').value = S.layout; $('axis-x').focus(); return; }
-  const q = kind === 'words' ? S.axes : { layer: S.layer };
+  if (kind === 'clusters' && !S.clusterQ) { $('layout').value = S.layout; $('cluster-words').focus(); return; }
+  const q = layoutQuery(kind);
   const layer = S.layer;
-  let l = await api.getLayout(kind, q);
-  while (l.status === 'computing') {
-    status(`computing ${kind.startsWith('tsne') ? 't-SNE' : 'PCA'} of ${layer}… ${Math.round(100 * l.progress)}%`);
-    await new Promise((r) => setTimeout(r, 1500));
-    if ($('layout').value !== kind || S.layer !== layer) return;
-    l = await api.getLayout(kind, q);
+  try {
+    if (kind === 'diversity') status('computing the diversity of every image…');
+    if (kind === 'clusters') status('scoring the words…');
+    let l = await api.getLayout(kind, q);
+    while (l.status === 'computing') {
+      status(`computing ${kind.startsWith('tsne') ? 't-SNE' : 'PCA'} of ${layer}… ${Math.round(100 * l.progress)}%`);
+      await new Promise((r) => setTimeout(r, 1500));
+      if ($('layout').value !== kind || S.layer !== layer) return;
+      l = await api.getLayout(kind, q);
+    }
+    if (kind === 'diversity') await loadDiversity();
+    if (kind === 'clusters') await loadClusters(q);
+    status(layoutText(kind));
+    applyLayout(kind, l);
+    view.renderNow();
+  } catch (e) {
+    $('layout').value = S.layout;
+    status('');
+    throw e;
   }
-  status(kind === 'words' ? axesText(S.axes) : '');
-  applyLayout(kind, l);
-  view.renderNow();
+}
+
+function layoutText(kind) {
+  if (kind === 'words') return axesText(S.axes);
+  if (kind === 'diversity') return `x: diversity, y: ${S.divY ? `“${S.divY}”` : 'random spread'}`;
+  if (kind === 'clusters') return `clusters around ${S.clusterQ.words.map((w) => `“${w}”`).join(', ')}` + (S.clusterQ.min > 0 ? ` (min ${S.clusterQ.min})` : '');
+  return '';
 }
 
 function axesText(a) { return a.y ? `x: “${a.x}”, y: “${a.y}”` : `x: “${a.x}”, y: random spread`; }
 
+/** Every image's diversity, once: a colour mode of its own, the x axis of the diversity layout. */
+async function loadDiversity() {
+  if (!S.diversity) {
+    S.diversity = Float32Array.from((await api.getJson('/api/diversity')).diversity);
+    fillColourModes();
+  }
+  let lo = Infinity, hi = -Infinity;
+  for (const v of S.diversity) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  state.diversity = { y: S.divY, lo, hi };
+}
+
+/** Each image's cluster around the typed words; the map is coloured by it and the legend lists the clusters. */
+async function loadClusters(q) {
+  const c = await api.getJson('/api/clusters', q);
+  S.clusters = c;
+  state.clusters = { words: c.words, min: c.min_score, counts: c.counts };
+  fillColourModes();
+  S.colour = 'cluster'; $('colour').value = 'cluster'; S.hidden.clear();
+  recolour();
+}
+
 async function switchLayer(layer) {
   S.layer = state.layer = layer;
   $('nn-layer').textContent = 'in ' + layer;
-  if (S.layout !== 'words') await switchLayout(S.layout);
+  if (!SPATIAL_LAYOUTS.has(S.layout)) await switchLayout(S.layout);
   if (S.focus >= 0 && !$('detail-sec').hidden) await showNeighbours(S.focus);
 }
 
@@ -124,6 +188,8 @@ function fillColourModes() {
   const modes = [['label', 'class label']];
   if (S.attrs.predicted) modes.push(['predicted', 'predicted class'], ['correct', 'correct / wrong'], ['confidence', 'confidence']);
   modes.push(['user', 'my labels'], ['score', 'search score']);
+  if (S.clusters) modes.push(['cluster', 'cluster around words']);
+  if (S.diversity) modes.push(['diversity', 'diversity']);
   $('colour').innerHTML = modes.map(([v, t]) => `<option value="${v}">${t}</option>`).join('');
   $('colour').value = S.colour;
 }
@@ -138,6 +204,11 @@ function colouring() {
     case 'user': return { names: [...S.labels.names, 'unlabelled'], code: (i) => (S.labels.codes[i] >= 0 ? S.labels.codes[i] : S.labels.names.length),
       colours: [...palette(S.labels.names.length), '#555a66'] };
     case 'confidence': return { value: (i) => A.confidence[i], title: 'top-1 probability' };
+    case 'cluster': {
+      const c = S.clusters, k = c.words.length;
+      return { names: [...c.words, 'none'], code: (i) => (c.cluster[i] >= 0 ? c.cluster[i] : k), colours: [...palette(k), '#555a66'] };
+    }
+    case 'diversity': return { value: (i) => S.diversity[i], title: 'diversity of the region embeddings' };
     case 'score': return S.search ? { value: (i) => S.search.scores[i], title: `“${S.search.word}”` } : { value: () => 0, title: 'search a word first' };
   }
 }
@@ -371,7 +442,20 @@ function setUpSpatial() {
   const sp = S.run.spatial;
   $('spatial-sec').hidden = false;
   $('spatial-what').textContent = `${sp.tap}, ${sp.map_size.join('×')} map`;
-  $('layout').querySelector('option[value=words]').hidden = false;
+  for (const k of SPATIAL_LAYOUTS) $('layout').querySelector(`option[value=${k}]`).hidden = false;
+  $('diversityform').onsubmit = (e) => {
+    e.preventDefault();
+    const before = S.divY;
+    S.divY = $('div-y').value.trim() || null;
+    switchLayout('diversity').catch((err) => { S.divY = before; fail(err); });
+  };
+  $('clusterform').onsubmit = (e) => {
+    e.preventDefault();
+    const before = S.clusterQ;
+    const words = $('cluster-words').value.split(',').map((w) => w.trim()).filter((w) => w);
+    S.clusterQ = { words, min: Number($('cluster-min').value) || 0 };
+    switchLayout('clusters').catch((err) => { S.clusterQ = before; fail(err); });
+  };
   $('axesform').onsubmit = (e) => {
     e.preventDefault();
     const x = $('axis-x').value.trim(), y = $('axis-y').value.trim();
@@ -499,18 +583,20 @@ async function exportSelection(format) {
 // ---- benchmarks (imvec bench explore) ----
 async function benchZoom() {
   const frames = Number(api.query.get('frames') || 60);
-  const times = [];
+  const times = [], drawn = [], cull = [], submit = [];
   const f = 1.06;
   for (let i = 0; i < frames; i++) {
     view.zoomBy(i < frames / 2 ? f : 1 / f);
     const t0 = performance.now();
     view.renderNow(); view.finish();
     times.push(performance.now() - t0);
+    drawn.push(view.drawnPoints); cull.push(view.cullMs); submit.push(view.submitMs);
     await new Promise((r) => requestAnimationFrame(r));
   }
   const sorted = [...times].sort((a, b) => a - b);
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const result = { n: S.n, mode: view.thumbs && view.hasTextures ? 'thumbnails' : 'points', firstPaintMs: state.firstPaintMs,
-    marks: state.marks, frameMedianMs: sorted[Math.floor(sorted.length / 2)], frameP90Ms: sorted[Math.floor(sorted.length * 0.9)], frames: times,
+    marks: state.marks, drawnMedian: median(drawn), cullMedianMs: median(cull), submitMedianMs: median(submit), frameMedianMs: sorted[Math.floor(sorted.length / 2)], frameP90Ms: sorted[Math.floor(sorted.length * 0.9)], frames: times,
     renderer: rendererName(), width: view.width, height: view.height };
   state.bench = result;
   await api.post('/api/bench', result);
@@ -548,6 +634,7 @@ async function benchSynthetic(n) {
 window.imvecApi = {
   screen() { const { sx, sy } = view.screen(); return { x: Array.from(sx), y: Array.from(sy) }; },
   screenOf(row) { const { sx, sy } = view.screen(); return [sx[row], sy[row]]; },
+  drawnNow() { return view.drawnPoints; },
 };
 
 main().catch(fail);

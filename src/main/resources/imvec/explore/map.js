@@ -1,42 +1,55 @@
-// The WebGL map: every image as a point or a thumbnail from the atlas, one THREE.Points per atlas page.
+// The WebGL map: every image as a point or a thumbnail, one THREE.Points per atlas page. Two levels of detail,
+// as PixPlot does: a small preview atlas (every image in one page) paints first and serves zoomed-out views; the
+// full atlas pages, once loaded, serve thumbnails drawn larger than the preview's tiles. Each frame draws only the
+// points on screen (an index of them per page), so zooming in costs less than the whole collection.
 import * as THREE from 'three';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 
+// Every value a point passes to its fragments is the same across the point: flat varyings, packed into two vec4s,
+// spare the software rasteriser their interpolation.
 const VERTEX = `
 attribute float tile; attribute vec3 tint; attribute float flag;
 uniform float size; uniform float zoom; uniform float persp; uniform float tpr; uniform float tpc;
-varying vec3 vTint; varying float vFlag; varying vec2 vCell; varying float vThumb;
+uniform float firstRow; uniform float ptpr; uniform float ptpc; uniform float ptile; uniform float hasFull;
+flat varying vec4 vLook; // tint, flag
+flat varying vec4 vTex;  // the tile's top-left in its texture, 1 = full atlas (0 = preview), 1 = draw the thumbnail
 void main() {
   vec4 mv = modelViewMatrix * vec4(position, 1.0);
   gl_Position = projectionMatrix * mv;
   float s = persp > 0.5 ? size * 3.0 / max(0.05, -mv.z) : size * zoom;
   if (flag > 1.5) s = max(s * 1.3, 6.0);
   gl_PointSize = clamp(s, 1.0, 256.0);
-  // Below 5 px a thumbnail is unreadable: draw the colour only and skip the texture fetches.
-  vThumb = s >= 5.0 ? 1.0 : 0.0;
   if (flag < 0.5) gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
-  vTint = tint; vFlag = flag;
-  vCell = vec2(mod(tile, tpr), floor(tile / tpr));
+  vLook = vec4(tint, flag);
+  // The full thumbnail only once it is loaded and drawn larger than a preview tile would show sharply.
+  bool full = hasFull > 0.5 && (ptile < 0.5 || s > 1.5 * ptile);
+  float row = firstRow + tile;
+  vec2 cell = full ? vec2(mod(tile, tpr) / tpr, floor(tile / tpr) / tpc) : vec2(mod(row, ptpr) / ptpr, floor(row / ptpr) / ptpc);
+  // Below 5 px a thumbnail is unreadable: draw the colour only and skip the texture fetches.
+  vTex = vec4(cell, full ? 1.0 : 0.0, s >= 5.0 ? 1.0 : 0.0);
 }`;
 
 const FRAGMENT = `
-uniform sampler2D atlas; uniform float thumbs; uniform float tpr; uniform float tpc;
-varying vec3 vTint; varying float vFlag; varying vec2 vCell; varying float vThumb;
+uniform sampler2D atlas; uniform sampler2D preview; uniform float thumbs; uniform float tpr; uniform float tpc;
+uniform float ptpr; uniform float ptpc;
+flat varying vec4 vLook;
+flat varying vec4 vTex;
 void main() {
   vec2 p = gl_PointCoord;
-  if (thumbs > 0.5 && vThumb > 0.5) {
-    float b = vFlag > 1.5 ? 0.14 : 0.07;
+  vec3 tint = vLook.rgb; float flag = vLook.a;
+  if (thumbs > 0.5 && vTex.w > 0.5) {
+    float b = flag > 1.5 ? 0.14 : 0.07;
     if (p.x < b || p.x > 1.0 - b || p.y < b || p.y > 1.0 - b) {
-      gl_FragColor = vec4(vFlag > 2.5 ? vec3(1.0) : vTint, 1.0);
+      gl_FragColor = vec4(flag > 2.5 ? vec3(1.0) : tint, 1.0);
       return;
     }
     vec2 q = (p - b) / (1.0 - 2.0 * b);
-    vec4 t = texture2D(atlas, vec2((vCell.x + q.x) / tpr, (vCell.y + q.y) / tpc));
+    vec4 t = vTex.z > 0.5 ? texture2D(atlas, vTex.xy + q / vec2(tpr, tpc)) : texture2D(preview, vTex.xy + q / vec2(ptpr, ptpc));
     gl_FragColor = vec4(mix(vec3(0.08), t.rgb, t.a), 1.0);
   } else {
     float d = length(p - 0.5);
     if (d > 0.5) discard;
-    vec3 c = vFlag > 2.5 ? vec3(1.0) : (vFlag > 1.5 ? mix(vTint, vec3(1.0), 0.45) : vTint);
+    vec3 c = flag > 2.5 ? vec3(1.0) : (flag > 1.5 ? mix(tint, vec3(1.0), 0.45) : tint);
     gl_FragColor = vec4(c, 1.0);
   }
 }`;
@@ -73,8 +86,11 @@ export class MapView {
     this.dirty = true;
   }
 
-  /** Rows, atlas pages (textures) and per-row attributes. colours: Float32Array n*3, flags: Float32Array n. */
-  setData({ n, atlas, textures, colours, flags }) {
+  /**
+   * Rows, atlas pages (textures, or null until loaded), the preview atlas ({layout, texture}: one page of every
+   * image, or null) and per-row attributes. colours: Float32Array n*3, flags: Float32Array n.
+   */
+  setData({ n, atlas, textures, preview, colours, flags }) {
     for (const o of this.objects) { this.scene.remove(o); o.geometry.dispose(); o.material.dispose(); }
     this.objects = [];
     this.n = n; this.colours = colours; this.flags = flags;
@@ -90,21 +106,35 @@ export class MapView {
       g.setAttribute('tile', new THREE.BufferAttribute(tile, 1));
       g.setAttribute('tint', new THREE.BufferAttribute(colours.subarray(a * 3, b * 3), 3));
       g.setAttribute('flag', new THREE.BufferAttribute(flags.subarray(a, b), 1));
+      // Rows on screen this frame (page-local), drawn through an index; without one the whole page is drawn.
+      const visible = new THREE.BufferAttribute(new Uint32Array(b - a), 1);
+      visible.setUsage(THREE.DynamicDrawUsage);
       const m = new THREE.ShaderMaterial({
         vertexShader: VERTEX, fragmentShader: FRAGMENT, depthTest: false, depthWrite: false,
         uniforms: {
           size: { value: this.size }, zoom: { value: 1 }, persp: { value: 0 },
           tpr: { value: atlas ? atlas.tilesPerRow : 1 }, thumbs: { value: 0 },
           tpc: { value: atlas ? Math.ceil((b - a) / atlas.tilesPerRow) : 1 },
-          atlas: { value: textures ? textures[p] : null },
+          atlas: { value: textures ? textures[p] : null }, hasFull: { value: textures ? 1 : 0 }, firstRow: { value: a },
+          preview: { value: preview ? preview.texture : null }, ptile: { value: preview ? preview.layout.tile : 0 },
+          ptpr: { value: preview ? preview.layout.tilesPerRow : 1 },
+          ptpc: { value: preview ? Math.ceil(n / preview.layout.tilesPerRow) : 1 },
         },
       });
       const o = new THREE.Points(g, m);
+      o.userData = { first: a, count: b - a, visible };
       o.frustumCulled = false;
       this.objects.push(o);
       this.scene.add(o);
     }
-    this.hasTextures = !!textures;
+    this.hasTextures = !!(textures || preview);
+    this.dirty = true;
+  }
+
+  /** The full atlas pages, once loaded: thumbnails drawn large switch to them. */
+  setTextures(textures) {
+    this.objects.forEach((o, p) => { o.material.uniforms.atlas.value = textures[p]; o.material.uniforms.hasFull.value = 1; });
+    this.hasFull = true;
     this.dirty = true;
   }
 
@@ -189,10 +219,48 @@ export class MapView {
       u.persp.value = this.camera.isPerspectiveCamera ? 1 : 0;
       u.thumbs.value = this.thumbs && this.hasTextures ? 1 : 0;
     }
+    const c0 = performance.now();
+    this.cull();
     const t0 = performance.now();
+    this.cullMs = t0 - c0;
     this.renderer.render(this.scene, this.camera);
+    this.submitMs = performance.now() - t0;
     this.dirty = false;
     for (const f of this.frameListeners) f(t0);
+  }
+
+  /**
+   * Each page draws only its rows that can touch the screen (centre within the viewport widened by half a point)
+   * and are not hidden, through an index rewritten in place; a page whose rows all show is drawn without one.
+   */
+  cull() {
+    const { sx, sy, front } = this.screen();
+    const half = (this.camera.isOrthographicCamera ? Math.min(256, Math.max(6, this.size * this.camera.zoom * 1.3)) : 256) / 2 + 1;
+    const x0 = -half, x1 = this.width + half, y0 = -half, y1 = this.height + half, flags = this.flags;
+    let drawn = 0;
+    for (const o of this.objects) {
+      const { first, count, visible } = o.userData, idx = visible.array;
+      let k = 0;
+      for (let j = 0; j < count; j++) {
+        const i = first + j;
+        if (flags[i] < 0.5 || !front[i]) continue;
+        const x = sx[i], y = sy[i];
+        if (x >= x0 && x <= x1 && y >= y0 && y <= y1) idx[k++] = j;
+      }
+      const g = o.geometry;
+      if (k === count) {
+        if (g.index) g.setIndex(null);
+        g.setDrawRange(0, Infinity);
+      } else {
+        if (g.index !== visible) g.setIndex(visible);
+        visible.clearUpdateRanges();
+        visible.addUpdateRange(0, k);
+        visible.needsUpdate = true;
+        g.setDrawRange(0, k);
+      }
+      drawn += k;
+    }
+    this.drawnPoints = drawn;
   }
 
   /** Blocks until the GPU has finished the frame: reads one pixel back. */

@@ -70,6 +70,9 @@ class ExploreBrowserTest {
                 const s = new Set(); for (let i = 0; i < px.length; i += 4 * 97) s.add(px[i] << 16 | px[i + 1] << 8 | px[i + 2]);
                 return s.size;""");
         assertThat(distinct.intValue()).isGreaterThan(5);
+        // The preview atlas painted first; the full thumbnails follow.
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> Boolean.TRUE.equals(js("return window.imvecState.fullAtlas")));
+        assertThat(((Map<?, ?>) js("return window.imvecState.marks")).get("fullAtlas")).isNotNull();
     }
 
     @Test
@@ -193,6 +196,23 @@ class ExploreBrowserTest {
                 for (let i = 0; i < 5; i++) c.dispatchEvent(new WheelEvent('wheel', {deltaY: -200, deltaMode: 0,
                   clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, cancelable: true}));""");
         assertThat(spread()).isGreaterThan(before * 1.5);
+        // Zoomed in, a frame draws only the points on screen, and every one of them.
+        js("const c = document.getElementById('map'); for (let i = 0; i < 12; i++) c.dispatchEvent(new WheelEvent('wheel', {deltaY: -200,"
+                + " deltaMode: 0, clientX: 20, clientY: 20, bubbles: true, cancelable: true}))");
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> Boolean.TRUE.equals(js("return window.imvecApi.drawnNow() < window.imvecState.n")));
+        Map<?, ?> s = (Map<?, ?>) js("return window.imvecApi.screen()");
+        List<?> xs = (List<?>) s.get("x"), ys = (List<?>) s.get("y");
+        long onScreen = 0;
+        for (int i = 0; i < xs.size(); i++) if (num(xs, i) >= 0 && num(xs, i) <= canvasWidth() && num(ys, i) >= 0 && num(ys, i) <= canvasHeight()) onScreen++;
+        assertThat(((Number) js("return window.imvecApi.drawnNow()")).longValue()).isGreaterThanOrEqualTo(onScreen).isLessThan(run.n());
+    }
+
+    private static double canvasWidth() {
+        return ((Number) js("return document.getElementById('map').clientWidth")).doubleValue();
+    }
+
+    private static double canvasHeight() {
+        return ((Number) js("return document.getElementById('map').clientHeight")).doubleValue();
     }
 
     /** The spread of the rows on screen: grows when the map zooms in. */

@@ -168,6 +168,19 @@ class ExploreServerTest {
         assertThat(blue & 0xFF).isGreaterThan((blue >> 16) & 0xFF);
         assertThat(get("/api/atlas/1").status()).isEqualTo(400);
         assertThat(get("/api/image/60").status()).isEqualTo(400);
+        // The preview atlas: the same tiles a quarter the side, every image on one page, the same colours.
+        JsonNode preview = json(get("/api/run")).get("preview");
+        assertThat(preview.get("tile").asInt()).isEqualTo(8);
+        assertThat(preview.get("pages").asInt()).isEqualTo(1);
+        int ptpr = preview.get("tilesPerRow").asInt();
+        BufferedImage small = ImageIO.read(new ByteArrayInputStream(get("/api/preview/0").body()));
+        assertThat(small.getWidth()).isEqualTo(ptpr * 8);
+        assertThat(small.getHeight()).isEqualTo((60 + ptpr - 1) / ptpr * 8);
+        int pRed = small.getRGB(40 % ptpr * 8 + 4, 40 / ptpr * 8 + 4), pBlue = small.getRGB(4, 4);
+        assertThat((pRed >> 16) & 0xFF).isGreaterThan(pRed & 0xFF);
+        assertThat(pBlue & 0xFF).isGreaterThan((pBlue >> 16) & 0xFF);
+        assertThat(get("/api/preview/1").status()).isEqualTo(400);
+        assertThat(Http.send(server.port(), "GET", "/api/preview/0", host(), null, null).status()).isEqualTo(401);
     }
 
     @Test

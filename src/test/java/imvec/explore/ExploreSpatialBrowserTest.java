@@ -156,4 +156,100 @@ class ExploreSpatialBrowserTest {
         assertThat(run.dir().resolve("explore/mean/pca2.npy")).isRegularFile();
         assertThat(integer("window.imvecState.drawn")).isEqualTo(run.n());
     }
+
+    @Test
+    @Order(7)
+    void theDiversityLayoutDrawsEveryImageByItsDiversityAgainstAWord() throws Exception {
+        driver.findElement(By.id("div-y")).sendKeys("blood", Keys.ENTER);
+        waitFor(120, "window.imvecState.layout === 'diversity'");
+        assertThat(integer("window.imvecState.layoutPoints")).isEqualTo(run.n());
+        assertThat(integer("window.imvecState.drawn")).isEqualTo(run.n());
+        assertThat(js("return window.imvecState.diversity.y")).isEqualTo("blood");
+        assertThat((String) js("return document.getElementById('status').textContent")).contains("diversity").contains("blood");
+        com.fasterxml.jackson.databind.JsonNode d = ExploreSpatialServerTest.JSON.readTree(ExploreSpatialServerTest.get(server, "/api/diversity").body())
+                .get("diversity");
+        Map<?, ?> screen = (Map<?, ?>) js("return window.imvecApi.screen()");
+        List<?> xs = (List<?>) screen.get("x"), ys = (List<?>) screen.get("y");
+        int top = 0;
+        for (int i = 0; i < run.n(); i++) {
+            for (int j = 0; j < run.n(); j++) {
+                if (d.get(i).asDouble() > d.get(j).asDouble()) assertThat(num(xs, i)).as("x of %d against %d", i, j).isGreaterThanOrEqualTo(num(xs, j));
+            }
+            if (num(ys, i) < num(ys, top)) top = i;
+        }
+        assertThat(top).as("the image highest on the screen scores highest on blood").isEqualTo(built.planted());
+        // The diversity is a colour mode too: a ramp from the lowest to the highest value.
+        js("const s = document.getElementById('colour'); s.value = 'diversity'; s.dispatchEvent(new Event('change'))");
+        assertThat((String) js("return document.getElementById('legend').textContent")).contains("diversity of the region embeddings");
+        js("document.getElementById('side').scrollTop = 0");
+        Path shot = Path.of("target", "explore-spatial-diversity.png");
+        Files.createDirectories(shot.getParent());
+        Files.write(shot, driver.getScreenshotAs(OutputType.BYTES));
+        assertThat(Files.size(shot)).isGreaterThan(10_000);
+    }
+
+    static double num(List<?> values, int i) {
+        return ((Number) values.get(i)).doubleValue();
+    }
+
+    @Test
+    @Order(8)
+    void clustersAroundTypedWordsAreDrawnInTheirColoursAndTheLegendFiltersThem() throws Exception {
+        driver.findElement(By.id("cluster-words")).sendKeys("sea, leaf, blood", Keys.ENTER);
+        waitFor(120, "window.imvecState.layout === 'clusters'");
+        assertThat(integer("window.imvecState.drawn")).isEqualTo(run.n());
+        assertThat(js("return document.getElementById('colour').value")).isEqualTo("cluster");
+        com.fasterxml.jackson.databind.JsonNode c = ExploreSpatialServerTest.JSON.readTree(
+                ExploreSpatialServerTest.get(server, "/api/clusters?words=sea,leaf,blood").body());
+        Map<?, ?> counts = (Map<?, ?>) js("return window.imvecState.clusters.counts");
+        List<String> words = List.of("sea", "leaf", "blood");
+        for (String w : words) assertThat(((Number) counts.get(w)).intValue()).isEqualTo(c.get("counts").get(w).asInt());
+        // The legend lists the non-empty clusters with their counts, in the order of the words.
+        List<?> legend = (List<?>) js("return [...document.querySelectorAll('#legend .item')].map(e => e.children[1].textContent + '=' + e.children[2].textContent)");
+        List<String> expected = words.stream().filter(w -> c.get("counts").get(w).asInt() > 0).map(w -> w + "=" + c.get("counts").get(w).asInt()).toList();
+        assertThat(legend).isEqualTo(expected);
+
+        // As points, each cluster's best image is drawn in its legend colour (nothing focused, hovered or selected).
+        new Actions(driver).moveToElement(driver.findElement(By.id("legend"))).perform();
+        js("document.getElementById('detail-close').click(); window.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'}));"
+                + "const v = document.getElementById('view'); v.value = 'points'; v.dispatchEvent(new Event('change'))");
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> integer("window.imvecState.hovered") < 0);
+        List<?> swatches = (List<?>) js("return [...document.querySelectorAll('#legend .item .sw')].map(e => getComputedStyle(e).backgroundColor)");
+        int item = 0;
+        for (int k = 0; k < words.size(); k++) {
+            if (c.get("counts").get(words.get(k)).asInt() == 0) continue;
+            int best = -1;
+            for (int i = 0; i < run.n(); i++) {
+                if (c.get("cluster").get(i).asInt() == k && (best < 0 || c.get("score").get(i).asDouble() > c.get("score").get(best).asDouble())) best = i;
+            }
+            List<?> rgb = (List<?>) js("""
+                    const [x, y] = window.imvecApi.screenOf(arguments[0]), map = document.getElementById('map');
+                    const c = document.createElement('canvas'); c.width = map.width; c.height = map.height;
+                    const g = c.getContext('2d'); g.drawImage(map, 0, 0);
+                    return [...g.getImageData(Math.round(x), Math.round(y), 1, 1).data].slice(0, 3);""", best);
+            String want = (String) swatches.get(item++);
+            assertThat("rgb(" + rgb.get(0) + ", " + rgb.get(1) + ", " + rgb.get(2) + ")").as("cluster %s, image %d", words.get(k), best).isEqualTo(want);
+        }
+        js("document.getElementById('side').scrollTop = 0");
+        Path shot = Path.of("target", "explore-spatial-clusters.png");
+        Files.createDirectories(shot.getParent());
+        Files.write(shot, driver.getScreenshotAs(OutputType.BYTES));
+        assertThat(Files.size(shot)).isGreaterThan(10_000);
+
+        // Clicking a cluster in the legend hides its images.
+        driver.findElements(By.cssSelector("#legend .item")).get(0).click();
+        String first = expected.get(0).substring(0, expected.get(0).indexOf('='));
+        assertThat(integer("window.imvecState.drawn")).isEqualTo(run.n() - c.get("counts").get(first).asInt());
+        driver.findElements(By.cssSelector("#legend .item")).get(0).click();
+        assertThat(integer("window.imvecState.drawn")).isEqualTo(run.n());
+
+        // A word without a vector: one sentence on the page, and the clusters stay as they were.
+        WebElement box = driver.findElement(By.id("cluster-words"));
+        box.clear();
+        box.sendKeys("sea, rde", Keys.ENTER);
+        waitFor(60, "window.imvecState.error !== null && window.imvecState.error.includes('no word vector')");
+        assertThat(js("return window.imvecState.layout")).isEqualTo("clusters");
+        assertThat(js("return window.imvecState.clusters.words")).isEqualTo(words);
+        js("const v = document.getElementById('view'); v.value = 'thumbs'; v.dispatchEvent(new Event('change'))");
+    }
 }

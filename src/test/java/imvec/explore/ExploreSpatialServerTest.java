@@ -158,6 +158,125 @@ class ExploreSpatialServerTest {
     }
 
     @Test
+    void diversityIsOneValuePerImageCachedBesideTheMapsAndIsTheDiversityLayoutsXAxis() throws Exception {
+        JsonNode d = json(get("/api/diversity")).get("diversity");
+        assertThat(d.size()).isEqualTo(run.n());
+        for (JsonNode v : d) assertThat(v.asDouble()).isBetween(0.0, 1.0);
+        // A grey scene and a scene of mixed colour cells do not look alike everywhere: the values spread.
+        double lo = 1, hi = 0;
+        for (JsonNode v : d) {
+            lo = Math.min(lo, v.asDouble());
+            hi = Math.max(hi, v.asDouble());
+        }
+        assertThat(hi - lo).isGreaterThan(0.01);
+        try (Stream<Path> s = Files.list(run.dir().resolve("explore/spatial"))) {
+            assertThat(s.filter(p -> p.getFileName().toString().matches("diversity-[0-9a-f]{16}-[0-9a-f]{12}\\.npy")).count()).isEqualTo(1);
+        }
+        FloatBuffer f = floats(get("/api/diversitylayout?y=blood"));
+        assertThat(f.remaining()).isEqualTo(run.n() * 2);
+        JsonNode red = json(get("/api/search?word=blood")).get("scores");
+        for (int i = 0; i < run.n(); i++) {
+            assertThat(Math.abs(f.get(2 * i))).isLessThanOrEqualTo(1.0001f);
+            for (int j = 0; j < run.n(); j++) {
+                if (d.get(i).asDouble() > d.get(j).asDouble()) assertThat(f.get(2 * i)).isGreaterThanOrEqualTo(f.get(2 * j));
+                if (red.get(i).asDouble() > red.get(j).asDouble()) assertThat(f.get(2 * i + 1)).isGreaterThanOrEqualTo(f.get(2 * j + 1));
+            }
+        }
+        // Without a word y is a seeded spread: the same twice, not all equal; x stays the diversity.
+        FloatBuffer spread = floats(get("/api/diversitylayout")), again = floats(get("/api/diversitylayout"));
+        assertThat(spread.get(1)).isEqualTo(again.get(1)).isNotEqualTo(spread.get(3));
+        for (int i = 0; i < run.n(); i++) assertThat(spread.get(2 * i)).isEqualTo(f.get(2 * i));
+    }
+
+    @Test
+    void clustersPutEachImageWithItsBestWordAndTheLayoutKeepsClustersApart() throws Exception {
+        List<String> words = List.of("sea", "leaf", "blood");
+        JsonNode c = json(get("/api/clusters?words=sea,leaf,blood"));
+        assertThat(c.get("words").toString()).isEqualTo("[\"sea\",\"leaf\",\"blood\"]");
+        JsonNode[] scores = new JsonNode[3];
+        for (int j = 0; j < 3; j++) scores[j] = json(get("/api/search?word=" + words.get(j))).get("scores");
+        int[] count = new int[3];
+        for (int i = 0; i < run.n(); i++) {
+            int best = 0;
+            for (int j = 1; j < 3; j++) if (scores[j].get(i).asDouble() > scores[best].get(i).asDouble()) best = j;
+            assertThat(c.get("cluster").get(i).asInt()).as("image %d", i).isEqualTo(best);
+            assertThat(c.get("score").get(i).asDouble()).isCloseTo(scores[best].get(i).asDouble(), org.assertj.core.data.Offset.offset(1e-6));
+            count[best]++;
+        }
+        for (int j = 0; j < 3; j++) assertThat(c.get("counts").get(words.get(j)).asInt()).isEqualTo(count[j]);
+        assertThat(c.get("counts").has("none")).isFalse();
+
+        FloatBuffer f = floats(get("/api/clusterlayout?words=sea,leaf,blood"));
+        assertThat(f.remaining()).isEqualTo(run.n() * 2);
+        double[][] centre = new double[3][2];
+        for (int i = 0; i < run.n(); i++) {
+            int k = c.get("cluster").get(i).asInt();
+            centre[k][0] += f.get(2 * i) / count[k];
+            centre[k][1] += f.get(2 * i + 1) / count[k];
+        }
+        // Every image lies nearer the centre of its own cluster than of any other.
+        for (int i = 0; i < run.n(); i++) {
+            int k = c.get("cluster").get(i).asInt();
+            for (int j = 0; j < 3; j++) {
+                if (j == k || count[j] == 0) continue;
+                assertThat(dist(f, i, centre[k])).as("image %d", i).isLessThan(dist(f, i, centre[j]));
+            }
+        }
+
+        // A bar at the median best score sends the images below it to 'none', and they get their own disc.
+        double[] best = new double[run.n()];
+        for (int i = 0; i < run.n(); i++) best[i] = c.get("score").get(i).asDouble();
+        // Halfway between two neighbouring best scores, so no score sits on the bar (a float and its decimal differ).
+        double[] sorted = java.util.Arrays.stream(best).sorted().toArray();
+        assertThat(sorted[run.n() / 2]).isGreaterThan(sorted[run.n() / 2 - 1]);
+        double bar = (sorted[run.n() / 2] + sorted[run.n() / 2 - 1]) / 2;
+        JsonNode some = json(get("/api/clusters?words=sea,leaf,blood&min=" + bar));
+        int below = 0;
+        for (int i = 0; i < run.n(); i++) {
+            boolean under = best[i] < bar;
+            if (under) below++;
+            assertThat(some.get("cluster").get(i).asInt()).as("image %d", i).isEqualTo(under ? -1 : c.get("cluster").get(i).asInt());
+        }
+        assertThat(below).isPositive();
+        assertThat(some.get("counts").get("none").asInt()).isEqualTo(below);
+        FloatBuffer g = floats(get("/api/clusterlayout?words=sea,leaf,blood&min=" + bar));
+        double[] noneCentre = new double[2];
+        for (int i = 0; i < run.n(); i++) {
+            if (some.get("cluster").get(i).asInt() >= 0) continue;
+            noneCentre[0] += g.get(2 * i) / below;
+            noneCentre[1] += g.get(2 * i + 1) / below;
+        }
+        double spread = 0;
+        for (int i = 0; i < run.n(); i++) if (some.get("cluster").get(i).asInt() < 0) spread = Math.max(spread, dist(g, i, noneCentre));
+        for (int i = 0; i < run.n(); i++) if (some.get("cluster").get(i).asInt() >= 0) assertThat(dist(g, i, noneCentre)).isGreaterThan(spread);
+    }
+
+    static double dist(FloatBuffer f, int i, double[] p) {
+        return Math.hypot(f.get(2 * i) - p[0], f.get(2 * i + 1) - p[1]);
+    }
+
+    @Test
+    void badDiversityAndClusterRequestsGetOneSentence() throws Exception {
+        oneSentence(get("/api/diversitylayout?y=rde"), "no word vector");
+        oneSentence(get("/api/diversitylayout?y=" + q("a/b")), "a word is 1 to 64 letters");
+        oneSentence(get("/api/clusters?words=sea,rde"), "no word vector");
+        oneSentence(get("/api/clusterlayout?words=sea,rde"), "no word vector");
+        oneSentence(get("/api/clusters?words=sea"), "2 to 8 words");
+        oneSentence(get("/api/clusters?words=" + q("a,b,c,d,e,f,g,h,i")), "2 to 8 words");
+        oneSentence(get("/api/clusters?words=sea,sea"), "given twice");
+        oneSentence(get("/api/clusters?words=sea,,leaf"), "type a word");
+        oneSentence(get("/api/clusters"), "give the words to cluster around");
+        oneSentence(get("/api/clusters?words=sea,leaf&min=2"), "min must be a number from 0 to 1");
+        oneSentence(get("/api/clusters?words=sea,leaf&min=NaN"), "min must be a number from 0 to 1");
+        oneSentence(get("/api/clusterlayout?words=sea,leaf&min=x"), "min must be a number from 0 to 1");
+        for (String p : List.of("/api/diversity", "/api/diversitylayout", "/api/clusters?words=sea,leaf", "/api/clusterlayout?words=sea,leaf")) {
+            assertThat(Http.send(server.port(), "GET", p, "127.0.0.1:" + server.port(), null, null).status()).as(p).isEqualTo(401);
+            assertThat(Http.send(server.port(), "GET", p + (p.contains("?") ? "&" : "?") + "token=wrong", "127.0.0.1:" + server.port(), null, null).status())
+                    .as(p).isEqualTo(403);
+        }
+    }
+
+    @Test
     void mapSearchFindsThePlantedImage() throws Exception {
         JsonNode r = json(post("/api/mapsearch", "{\"query\": {\"blood\": [[-1, 1], [-1, 1]]}, \"top\": 3}"));
         assertThat(r.get("rows").get(0).asInt()).isEqualTo(built.planted());
@@ -236,6 +355,9 @@ class ExploreSpatialServerTest {
         try (ExploreServer plain = ExploreServer.builder().setRun(run).setAtlas(ThumbnailAtlas.open(run, 32, d -> { })).start()) {
             assertThat(get(plain, "/api/wordlayout?x=blood").status()).isEqualTo(501);
             assertThat(get(plain, "/api/localise/0?word=blood").status()).isEqualTo(501);
+            for (String p : List.of("/api/diversity", "/api/diversitylayout?y=blood", "/api/clusters?words=sea,leaf", "/api/clusterlayout?words=sea,leaf")) {
+                assertThat(get(plain, p).status()).as(p).isEqualTo(501);
+            }
             assertThat(JSON.readTree(get(plain, "/api/run").body()).get("spatial").isNull()).isTrue();
         }
     }

@@ -21,4 +21,12 @@ class ThumbnailAtlasTest {
         assertThat(fm.rows(0)).isEqualTo(256);
         assertThat(fm.rows(1)).isEqualTo(18);
     }
+
+    @Test
+    void previewTilesAreAQuarterTheSideAndNeverBelowTheSmallest() {
+        // 70,000 images at the preview's 4 px fit one page: the page can paint every image from one texture.
+        int tpr = ThumbnailAtlas.tilesPerRow(70_000, 4);
+        assertThat((long) tpr * tpr).isGreaterThanOrEqualTo(70_000);
+        assertThat((long) ThumbnailAtlas.tilesPerRow(1_000_000, 4) * ThumbnailAtlas.tilesPerRow(1_000_000, 4)).isGreaterThanOrEqualTo(1_000_000);
+    }
 }

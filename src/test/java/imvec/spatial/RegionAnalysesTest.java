@@ -94,6 +94,19 @@ class RegionAnalysesTest {
     }
 
     @Test
+    void diversityStreamedBatchByBatchEqualsTheDiversityOfAllEmbeddingsAtOnce() {
+        Random r = new Random(6);
+        FeatureMaps m = maps(scene(grid(0, 1), 0.1, r), scene(grid(2, 2), 0.1, r), scene(grid(1, 2), 0.3, r), scene(grid(0, 0), 0.0, r));
+        double[] whole = RegionEmbeddings.compute(head, m, ids(4), 4, 1, x -> { }).diversity();
+        java.util.List<Long> done = new java.util.ArrayList<>();
+        double[] streamed = RegionEmbeddings.diversity(head, m, 3, 1, done::add);
+        assertThat(streamed).containsExactly(whole, within(1e-9));
+        assertThat(done).containsExactly(3L, 4L);
+        assertThatThrownBy(() -> RegionEmbeddings.diversity(PooledHead.create(CHANNELS, 12, 1), m, 2, 1, d -> { }))
+                .isInstanceOf(UserError.class).hasMessageContaining("need a spatial head");
+    }
+
+    @Test
     void aPooledHeadHasNoRegionEmbeddings() {
         FeatureMaps m = maps(scene(grid(0, 1), 0.1, new Random(1)));
         assertThatThrownBy(() -> RegionEmbeddings.compute(PooledHead.create(CHANNELS, 12, 1), m, ids(1), 1, 1, d -> { }))
