@@ -106,21 +106,45 @@ public final class SpatialBench {
 
     private static final int CHUNK = 500, BATCH = 64;
 
-    private static Scoring score(SpatialModel model, LabelVectors words, int scenes, SpatialModel.Precision precision, int threads,
-                                 SplittableRandom random, long offset, long total, BiConsumer<Long, Long> progress) {
-        String load = TsneBench.loadAverage();
-        double seconds = 0;
+    /** One chunk of fresh synthetic scenes: the first scene's number, the maps and their ids. */
+    private interface ChunkScorer {
+        double[] score(int from, FeatureMaps chunk, List<String> ids);
+    }
+
+    /**
+     * Draws {@code scenes} scenes chunk by chunk (outside any timing), hands each to {@code scorer},
+     * which returns the seconds it timed (one or more figures), and sums those.
+     */
+    private static double[] chunks(int scenes, SplittableRandom random, long offset, long total, BiConsumer<Long, Long> progress,
+                                   ChunkScorer scorer) {
+        double[] seconds = null;
         for (int from = 0; from < scenes; from += CHUNK) {
             int size = Math.min(CHUNK, scenes - from);
             FeatureMaps chunk = maps(size, random);
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < size; i++) ids.add("scene-" + (from + i));
-            long t0 = System.nanoTime();
-            Scores s = model.score(chunk, ids, words, BATCH, threads, precision, d -> { });
-            seconds += (System.nanoTime() - t0) / 1e9;
-            if (s.scores().length != size * words.size()) throw new IllegalStateException("scored " + s.scores().length + " values");
+            double[] timed = scorer.score(from, chunk, ids);
+            if (seconds == null) seconds = new double[timed.length];
+            for (int j = 0; j < timed.length; j++) seconds[j] += timed[j];
             progress.accept(offset + from + size, total);
         }
+        return seconds;
+    }
+
+    private static void check(Scores s, int scenes, LabelVectors words) {
+        if (s.scores().length != scenes * words.size()) throw new IllegalStateException("scored " + s.scores().length + " values");
+    }
+
+    private static Scoring score(SpatialModel model, LabelVectors words, int scenes, SpatialModel.Precision precision, int threads,
+                                 SplittableRandom random, long offset, long total, BiConsumer<Long, Long> progress) {
+        String load = TsneBench.loadAverage();
+        double seconds = chunks(scenes, random, offset, total, progress, (from, chunk, ids) -> {
+            long t0 = System.nanoTime();
+            Scores s = model.score(chunk, ids, words, BATCH, threads, precision, d -> { });
+            double took = (System.nanoTime() - t0) / 1e9;
+            check(s, ids.size(), words);
+            return new double[] {took};
+        })[0];
         String path = precision == SpatialModel.Precision.FLOAT32 ? "float32 (default)" : "float64 (the path before)";
         return new Scoring(path, scenes, words.size(), BATCH, seconds, scenes / seconds, 10_000 * seconds / scenes, load);
     }
@@ -129,26 +153,20 @@ public final class SpatialBench {
     private static Scoring scoreRegions(SpatialModel model, LabelVectors words, int scenes, int threads, SplittableRandom random,
                                         Embedding[] embedding, long offset, long total, BiConsumer<Long, Long> progress) {
         String load = TsneBench.loadAverage();
-        double seconds = 0, embedSeconds = 0;
-        long bytes = 0;
-        for (int from = 0; from < scenes; from += CHUNK) {
-            int size = Math.min(CHUNK, scenes - from);
-            FeatureMaps chunk = maps(size, random);
-            List<String> ids = new ArrayList<>();
-            for (int i = 0; i < size; i++) ids.add("scene-" + (from + i));
+        long[] bytes = {0};
+        double[] seconds = chunks(scenes, random, offset, total, progress, (from, chunk, ids) -> {
             long t0 = System.nanoTime();
             RegionEmbeddings cached = RegionEmbeddings.compute(model.head(), chunk, ids, BATCH, threads, SpatialModel.Precision.FLOAT32, d -> { });
             long t1 = System.nanoTime();
             Scores s = model.score(cached, words, BATCH, threads, d -> { });
-            seconds += (System.nanoTime() - t1) / 1e9;
-            embedSeconds += (t1 - t0) / 1e9;
-            bytes = 4L * cached.locations() * cached.perLocation();
-            if (s.scores().length != size * words.size()) throw new IllegalStateException("scored " + s.scores().length + " values");
-            progress.accept(offset + from + size, total);
-        }
-        embedding[0] = new Embedding(scenes, embedSeconds, 10_000 * embedSeconds / scenes, bytes);
-        return new Scoring("float32 from cached region embeddings", scenes, words.size(), BATCH, seconds, scenes / seconds,
-                10_000 * seconds / scenes, load);
+            long t2 = System.nanoTime();
+            check(s, ids.size(), words);
+            bytes[0] = 4L * cached.locations() * cached.perLocation();
+            return new double[] {(t2 - t1) / 1e9, (t1 - t0) / 1e9};
+        });
+        embedding[0] = new Embedding(scenes, seconds[1], 10_000 * seconds[1] / scenes, bytes[0]);
+        return new Scoring("float32 from cached region embeddings", scenes, words.size(), BATCH, seconds[0], scenes / seconds[0],
+                10_000 * seconds[0] / scenes, load);
     }
 
     /** Non-negative maps with about 30 % of the values zero, as after MobileNet's ReLU6. */
