@@ -49,6 +49,8 @@ public final class TrainableTail implements AutoCloseable {
         this.model = Model.newInstance("tail", Device.cpu(), "PyTorch");
         model.setBlock(block);
         block.initialize(model.getNDManager(), DataType.FLOAT32, ImportedNet.batchShape(1, startItem));
+        // DJL's Trainer marks trainable arrays for autograd; without a Trainer this is done here.
+        for (Parameter p : trainable()) p.getArray().setRequiresGradient(true);
         this.startItem = startItem.clone();
         long[] out = block.getOutputShapes(new ai.djl.ndarray.types.Shape[] {ImportedNet.batchShape(1, startItem)})[0].getShape();
         this.outputItem = java.util.Arrays.copyOfRange(out, 1, out.length);
@@ -143,6 +145,13 @@ public final class TrainableTail implements AutoCloseable {
     public List<float[]> weights() {
         List<float[]> out = new ArrayList<>();
         for (Parameter p : trainable()) out.add(p.getArray().toFloatArray());
+        return out;
+    }
+
+    /** Copies of the gradients the last backward pass left, in {@link #trainableParameters} order (for checks). */
+    public List<float[]> gradients() {
+        List<float[]> out = new ArrayList<>();
+        for (Parameter p : trainable()) out.add(p.getArray().getGradient().toFloatArray());
         return out;
     }
 

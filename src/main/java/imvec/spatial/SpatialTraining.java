@@ -185,9 +185,13 @@ public final class SpatialTraining {
             NDArray y = array(manager, targets, new Shape(size, per));
             float loss;
             try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                if (tail != null) x = headInput(tail.forward(manager, start));
-                NDArray value = binaryCrossEntropy(head.forward(params, x, v).logits(), y);
-                collector.backward(value);
+                NDArray value;
+                if (tail == null) {
+                    value = binaryCrossEntropy(head.forward(params, x, v).logits(), y);
+                    collector.backward(value);
+                } else {
+                    value = backwardThroughTail(collector, tail, start, in -> binaryCrossEntropy(head.forward(params, in, v).logits(), y));
+                }
                 loss = (float) value.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
             }
             float[][] gradients = new float[params.size()][];
@@ -198,9 +202,27 @@ public final class SpatialTraining {
         }
     }
 
-    /** The tail's output in the head's precision; the cast is part of the autograd graph. */
-    static NDArray headInput(NDArray tailOutput) {
-        return DOUBLES ? tailOutput.toType(ai.djl.ndarray.types.DataType.FLOAT64, false) : tailOutput;
+    /**
+     * The loss of the head on the tail's output, back-propagated into the head's arrays and the
+     * tail's parameters. The head runs in its own precision on a detached copy of the tap (a
+     * dtype cast inside the graph lost the tail's autograd history in DJL's PyTorch engine), so
+     * the tail gets dLoss/dTap = g passed on as the backward pass of sum(tap · g).
+     */
+    static NDArray backwardThroughTail(GradientCollector collector, TrainableTail tail, NDArray start,
+                                       java.util.function.Function<NDArray, NDArray> loss) {
+        NDArray tap = tail.forward(start.getManager(), start);
+        NDArray x = headInput(tap);
+        x.setRequiresGradient(true);
+        NDArray value = loss.apply(x);
+        collector.backward(value);
+        NDArray g = x.getGradient().toType(tap.getDataType(), false);
+        collector.backward(tap.mul(g).sum());
+        return value;
+    }
+
+    /** The tail's output as the head takes it: detached, in the head's precision. */
+    static NDArray headInput(NDArray tap) {
+        return tap.stopGradient().toType(DOUBLES ? ai.djl.ndarray.types.DataType.FLOAT64 : ai.djl.ndarray.types.DataType.FLOAT32, true);
     }
 
     static NDArray array(NDManager manager, float[] values, Shape shape) {
