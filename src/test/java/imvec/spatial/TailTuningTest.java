@@ -69,6 +69,10 @@ class TailTuningTest {
                 }
                 tail.set(p, w);
             }
+            // An update leaves the gradients at zero: PyTorch adds each backward pass to them.
+            tail.update(ai.djl.training.optimizer.Optimizer.sgd().setLearningRateTracker(ai.djl.training.tracker.Tracker.fixed(0f)).build());
+            for (float[] g : tail.gradients()) assertThat(norm(g)).isZero();
+            assertThat(tail.weights().get(0)).containsExactly(weights.get(0));
         }
     }
 
