@@ -1,6 +1,7 @@
 package imvec.cli;
 
 import imvec.spatial.Conse;
+import imvec.util.UserError;
 import imvec.data.NameList;
 import imvec.spatial.SpatialJob;
 import imvec.spatial.SpatialRun;
@@ -57,6 +58,12 @@ final class SpatialTrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "10")
     int epochs;
 
+    @Option(names = "--tune-from", paramLabel = "TENSOR", description = "Also train the backbone after this tensor (ONNX backbones; spatial and pooled heads), e.g. conv_dw_13_relu, the input of MobileNet's last pointwise block.")
+    String tuneFrom;
+
+    @Option(names = "--tune-lr", defaultValue = "3e-4", description = "Peak learning rate of the tuned backbone tail, on the head's one-cycle schedule (default: ${DEFAULT-VALUE}; the head's is 3e-3).")
+    double tuneLearningRate;
+
     @Option(names = "--seed", defaultValue = "42")
     int seed;
 
@@ -67,8 +74,12 @@ final class SpatialTrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<String> unseenNames = unseen == null ? List.of() : NameList.read(unseen, "list of unseen classes");
         SpatialJob.Tap where = new SpatialJob.Tap(backbone, tap, size, card);
-        if (Conse.KIND.equals(head)) return conse(where, unseenNames);
-        SpatialTraining training = SpatialTraining.builder().optKind(head).optBlocks(blocks).optEpochs(epochs).optSeed(seed).build();
+        if (Conse.KIND.equals(head)) {
+            if (tuneFrom != null) throw new UserError("--tune-from trains the backbone under a trained head, and ConSE trains nothing; use --head spatial or pooled.");
+            return conse(where, unseenNames);
+        }
+        SpatialTraining training = SpatialTraining.builder().optKind(head).optBlocks(blocks).optEpochs(epochs).optSeed(seed)
+                .optTuneFrom(tuneFrom).optTuneLearningRate(tuneLearningRate).build();
         SpatialRun run;
         try (ProgressBar maps = common.progress("maps"); ProgressBar train = common.progress("train")) {
             run = SpatialJob.train(data, where, words, names, unseenNames, training,
@@ -80,6 +91,10 @@ final class SpatialTrainCommand implements Callable<Integer> {
         if (common.json) {
             common.printJson(s);
             return 0;
+        }
+        if (tuneFrom != null) {
+            System.out.println("Tuned the backbone after '" + tuneFrom + "' with it: " + run.info().get("tuned_values") + " values in "
+                    + ((List<?>) run.info().get("tuned_parameters")).size() + " parameters, peak rate " + tuneLearningRate + ".");
         }
         System.out.println("Trained a " + head + " head on " + run.info().get("scenes_trained") + " scenes ("
                 + run.info().get("scenes_left_out") + " left out for unseen classes); epoch losses " + run.info().get("epoch_losses") + ".");

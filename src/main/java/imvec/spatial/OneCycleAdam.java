@@ -25,6 +25,11 @@ final class OneCycleAdam {
     }
 
     double rate(long t) {
+        return rate(maxRate, totalSteps, t);
+    }
+
+    /** The one-cycle rate at step {@code t} (from 0) of {@code totalSteps}, peaking at {@code maxRate}. */
+    static double rate(double maxRate, long totalSteps, long t) {
         double warm = WARM * totalSteps, start = maxRate / 25, end = maxRate / 1e4;
         if (t < warm) return start + (maxRate - start) * (1 - Math.cos(Math.PI * t / warm)) / 2;
         double f = (t - warm) / Math.max(1, totalSteps - warm);

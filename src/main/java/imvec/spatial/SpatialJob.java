@@ -3,6 +3,8 @@ package imvec.spatial;
 import imvec.data.MultiLabelSet;
 import imvec.data.MultiLabelSpecs;
 import imvec.data.Preprocess;
+import imvec.finetune.TrainableTail;
+import imvec.finetune.TunedBackbone;
 import imvec.model.Backbone;
 import imvec.model.ModelCard;
 import imvec.model.ModelCards;
@@ -34,7 +36,8 @@ public final class SpatialJob {
     public record Tap(Path model, String layer, int size, Path card) {
         /** The tap a trained model reads, as its {@code head.json} records it. */
         public static Tap of(SpatialRun run) {
-            return new Tap(Path.of(run.string("backbone")), run.string("tap"), run.integer("input_size"),
+            Path model = run.tunedBackbone() != null ? run.tunedBackbone() : Path.of(run.string("backbone"));
+            return new Tap(model, run.string("tap"), run.integer("input_size"),
                     run.string("card") == null ? null : Path.of(run.string("card")));
         }
 
@@ -43,10 +46,16 @@ public final class SpatialJob {
         }
 
         Backbone open() {
+            if (TunedBackbone.isTunedDirectory(model)) return TunedBackbone.load(model, size);
             if (Files.isDirectory(model)) {
                 TrainedNet net = TrainedNet.load(model);
                 return size <= 0 ? net : net.atInputSize(size, size);
             }
+            return openOnnx();
+        }
+
+        /** The ONNX file at {@code size} (its input made free), or at its own size when {@code size} ≤ 0. */
+        OnnxBackbone openOnnx() {
             ModelCard given = readCard();
             if (size <= 0) return OnnxBackbone.open(model, given);
             ModelCard c;
@@ -60,6 +69,7 @@ public final class SpatialJob {
 
         /** The backbone at its own input size, as its classifier was trained to see images (ConSE). */
         Backbone openNative() {
+            if (TunedBackbone.isTunedDirectory(model)) return TunedBackbone.load(model);
             return Files.isDirectory(model) ? TrainedNet.load(model) : OnnxBackbone.open(model, readCard());
         }
 
@@ -95,14 +105,57 @@ public final class SpatialJob {
         Map<String, String> names = namesTsv == null ? Map.of() : ConceptNames.readNames(namesTsv);
         List<String> seenNames = seenClasses(scenes, spec, unseen);
         LabelVectors seen = LabelVectors.resolve(seenNames, words, names, Map.of());
-        FeatureMaps maps = maps(tap, scenes, mapsDone);
         int[][] labels = new int[scenes.size()][];
         for (int i = 0; i < labels.length; i++) labels[i] = scenes.labels(i);
+        if (training.tuneFrom() != null) return trainTuned(spec, tap, words, namesTsv, unseen, training, scenes, labels, seen, mapsDone, listener);
+        FeatureMaps maps = maps(tap, scenes, mapsDone);
         TrainingScenes data = TrainingScenes.of(maps, labels, scenes.classes(), seen);
         SpatialTraining.Result r = training.train(data, listener, SpatialTraining.BatchObserver.NONE);
+        Map<String, Object> info = describe(spec, tap, words, namesTsv, unseen, training, seen, data, r,
+                maps.channels(), List.of(maps.height(), maps.width()));
+        return new SpatialRun(r.head(), info);
+    }
+
+    /**
+     * Training with the backbone's tail after {@code training.tuneFrom()}: ONNX Runtime computes
+     * the start tensors once per scene (the cache), the imported tail and the head train together.
+     * The tail is checked (tensor known, before the tap, ops importable) before any scene is read.
+     */
+    private static SpatialRun trainTuned(String spec, Tap tap, Path words, Path namesTsv, List<String> unseen,
+                                         SpatialTraining training, MultiLabelSet scenes, int[][] labels, LabelVectors seen,
+                                         LongConsumer mapsDone, ProgressListener listener) throws IOException {
+        if (Files.isDirectory(tap.model())) {
+            throw new UserError("--tune-from tunes ONNX backbones only; " + tap.model()
+                    + " is an imvec model directory (a trained imvec CNN or an already tuned model).");
+        }
+        try (OnnxBackbone b = tap.openOnnx(); TrainableTail tail = TrainableTail.of(b, training.tuneFrom(), tap.layer())) {
+            if (tail.outputItem().length != 3) {
+                throw new UserError("layer '" + tap.layer() + "' has no spatial dims; pick a convolutional map [N, C, H, W].");
+            }
+            Preprocess pre = b.card().preprocessing().build();
+            FeatureMaps start = BackboneMaps.compute(b, training.tuneFrom(), pre, scenes, 8, mapsDone);
+            TrainingScenes data = TrainingScenes.of(start, labels, scenes.classes(), seen);
+            SpatialTraining.Result r = training.train(data, tail, listener, SpatialTraining.BatchObserver.NONE);
+            long[] out = tail.outputItem();
+            Map<String, Object> info = describe(spec, tap, words, namesTsv, unseen, training, seen, data, r,
+                    (int) out[0], List.of((int) out[1], (int) out[2]));
+            info.put("tune_from", training.tuneFrom());
+            info.put("tune_learning_rate", training.tuneLearningRate());
+            info.put("tuned_parameters", tail.trainableParameters());
+            info.put("tuned_values", tail.trainableValues());
+            info.put("tuned_backbone", SpatialRun.TUNED_DIR);
+            info.put("start_map_size", List.of(start.channels(), start.height(), start.width()));
+            return new SpatialRun(r.head(), info, new SpatialRun.Tail(tail.card(pre.describe()), tail.parameters(), null));
+        }
+    }
+
+    /** A trained head's {@code head.json}: sizes, tap, data and split, training options and losses, version. */
+    private static Map<String, Object> describe(String spec, Tap tap, Path words, Path namesTsv, List<String> unseen,
+                                                SpatialTraining training, LabelVectors seen, TrainingScenes data,
+                                                SpatialTraining.Result r, int channels, List<Integer> mapSize) {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("kind", training.kind());
-        info.put("channels", maps.channels());
+        info.put("channels", channels);
         info.put("dims", seen.dims());
         info.put("blocks", training.blocks());
         info.put("hidden", training.hidden());
@@ -110,7 +163,7 @@ public final class SpatialJob {
         info.put("tap", tap.layer());
         info.put("input_size", tap.size());
         if (tap.card() != null) info.put("card", tap.card().toAbsolutePath().toString());
-        info.put("map_size", List.of(maps.height(), maps.width()));
+        info.put("map_size", mapSize);
         putSplit(info, spec, words, namesTsv, seen, unseen);
         info.put("scenes_trained", data.size());
         info.put("scenes_left_out", data.leftOut());
@@ -122,7 +175,7 @@ public final class SpatialJob {
         info.put("epoch_losses", r.epochLosses());
         info.put("scenes_per_second", r.scenesPerSecond());
         info.put("version", Version.get());
-        return new SpatialRun(r.head(), info);
+        return info;
     }
 
     /** The provenance every model records of its data and seen/unseen split. */

@@ -1,6 +1,9 @@
 package imvec.spatial;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import imvec.finetune.FineTuneJob;
+import imvec.finetune.TrainableTail;
+import imvec.finetune.TunedBackbone;
 import imvec.store.AtomicFiles;
 import imvec.store.Manifest;
 import imvec.store.Npy;
@@ -19,14 +22,35 @@ import java.util.Map;
  * it, and provenance: data, words, seen/unseen lists, k, epochs, seed, version) and one
  * {@code params/<name>.npy} per head parameter. A ConSE model directory has only {@code head.json}
  * (kind {@code conse}: the classifier, its class list and output layer, the seen classes, T); read
- * it with {@link #readInfo}, since it has no head to {@link #load}.
+ * it with {@link #readInfo}, since it has no head to {@link #load}. A model trained with
+ * {@code --tune-from} also holds its tuned backbone tail in {@code tuned-backbone/} (the head-less
+ * format of {@link TunedBackbone}); its maps come from there.
+ *
+ * @param tail the tuned backbone tail: to write (trained, not yet saved) or where it was read from;
+ *             null for a frozen backbone
  */
-public record SpatialRun(Head head, Map<String, Object> info) {
+public record SpatialRun(Head head, Map<String, Object> info, Tail tail) {
     public static final String FILE = "head.json";
+    public static final String TUNED_DIR = "tuned-backbone";
 
+    /** A tuned tail: its card and weights when trained here, or the directory it was saved in. */
+    public record Tail(FineTuneJob.TunedCard card, byte[] parameters, Path dir) {
+    }
+
+    public SpatialRun(Head head, Map<String, Object> info) {
+        this(head, info, null);
+    }
+
+    /** The tuned backbone this model's maps come from, or null when its backbone is frozen. */
+    public Path tunedBackbone() {
+        return tail == null ? null : tail.dir();
+    }
+
+    /** Writes the tail (if any) and parameters first and {@code head.json} last, so a directory with it is complete. */
     public void save(Path dir) throws IOException {
         Path abs = dir.toAbsolutePath();
         Files.createDirectories(abs.resolve("params"));
+        if (tail != null && tail.parameters() != null) TrainableTail.write(abs.resolve(TUNED_DIR), tail.card(), tail.parameters());
         for (Head.Param p : head.params()) Npy.write(abs.resolve("params").resolve(p.name() + ".npy"), p.values(), p.shape());
         saveInfo(abs, info);
     }
@@ -69,7 +93,12 @@ public record SpatialRun(Head head, Map<String, Object> info) {
         }
         Head head = fresh instanceof PooledHead ? PooledHead.of(channels, dims, values)
                 : CosineMapHead.of(channels, num(info, "blocks"), dims, num(info, "hidden"), values);
-        return new SpatialRun(head, info);
+        if (info.get("tune_from") == null) return new SpatialRun(head, info);
+        Path tuned = dir.toAbsolutePath().resolve(TUNED_DIR);
+        if (!TunedBackbone.isTunedDirectory(tuned)) {
+            throw new UserError(dir + " was trained with --tune-from but its " + TUNED_DIR + "/ is missing or incomplete.");
+        }
+        return new SpatialRun(head, info, new Tail(null, null, tuned));
     }
 
     private static int num(Map<String, Object> info, String key) {

@@ -4,7 +4,8 @@
  * collections along words. Cached backbone maps ({@link imvec.spatial.FeatureMaps}), the heads
  * ({@link imvec.spatial.CosineMapHead}, and the baselines: the pooled {@link imvec.spatial.PooledHead} and
  * ConSE, {@link imvec.spatial.Conse}, which uses the backbone's own classifier and has no maps),
- * training ({@link imvec.spatial.SpatialTraining}), scoring ({@link imvec.spatial.SpatialModel#score})
+ * training ({@link imvec.spatial.SpatialTraining}; with {@code --tune-from} the backbone's tail after
+ * a tensor trains with the head, through {@code imvec.finetune.TrainableTail}), scoring ({@link imvec.spatial.SpatialModel#score})
  * into a scores directory ({@link imvec.spatial.ScoresDirectory} writes and reads it), the evaluation
  * of a scores directory against masks ({@link imvec.spatial.SceneEvaluation}) and map search
  * ({@link imvec.spatial.MapQuery}, {@link imvec.spatial.MapSearcher}). The region analyses start
