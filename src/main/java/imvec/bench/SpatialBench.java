@@ -97,11 +97,10 @@ public final class SpatialBench {
         Scoring f32 = score(model, scored, scoreScenes, SpatialModel.Precision.FLOAT32, threads, random, batches, total, progress);
         Scoring f64 = f64Scenes == 0 ? null
                 : score(model, scored, f64Scenes, SpatialModel.Precision.FLOAT64, threads, random, batches + scoreScenes, total, progress);
-        Embedding[] embedding = new Embedding[1];
-        Scoring regions = scoreRegions(model, scored, scoreScenes, threads, random, embedding, batches + scoreScenes + f64Scenes, total, progress);
+        RegionScoring regions = scoreRegions(model, scored, scoreScenes, threads, random, batches + scoreScenes + f64Scenes, total, progress);
         return new Result("synthetic " + CHANNELS + "×" + SIDE + "×" + SIDE + " ReLU maps (MobileNet conv_pw_13_relu at 448), "
                 + DIMS + "-d random unit words", threads, Runtime.getRuntime().availableProcessors(), t, f32, f64,
-                embedding[0], regions, regions.secondsFor10k() < 10, TsneBench.loadAverage());
+                regions.embedding(), regions.scoring(), regions.scoring().secondsFor10k() < 10, TsneBench.loadAverage());
     }
 
     private static final int CHUNK = 500, BATCH = 64;
@@ -149,9 +148,12 @@ public final class SpatialBench {
         return new Scoring(path, scenes, words.size(), BATCH, seconds, scenes / seconds, 10_000 * seconds / scenes, load);
     }
 
-    /** Scoring from cached region embeddings; the embedding of each chunk is timed apart into {@code embedding[0]}. */
-    private static Scoring scoreRegions(SpatialModel model, LabelVectors words, int scenes, int threads, SplittableRandom random,
-                                        Embedding[] embedding, long offset, long total, BiConsumer<Long, Long> progress) {
+    /** Scoring from cached region embeddings, and the one-off embedding it needs, timed apart. */
+    private record RegionScoring(Embedding embedding, Scoring scoring) {
+    }
+
+    private static RegionScoring scoreRegions(SpatialModel model, LabelVectors words, int scenes, int threads, SplittableRandom random,
+                                              long offset, long total, BiConsumer<Long, Long> progress) {
         String load = TsneBench.loadAverage();
         long[] bytes = {0};
         double[] seconds = chunks(scenes, random, offset, total, progress, (from, chunk, ids) -> {
@@ -164,9 +166,9 @@ public final class SpatialBench {
             bytes[0] = 4L * cached.locations() * cached.perLocation();
             return new double[] {(t2 - t1) / 1e9, (t1 - t0) / 1e9};
         });
-        embedding[0] = new Embedding(scenes, seconds[1], 10_000 * seconds[1] / scenes, bytes[0]);
-        return new Scoring("float32 from cached region embeddings", scenes, words.size(), BATCH, seconds[0], scenes / seconds[0],
-                10_000 * seconds[0] / scenes, load);
+        return new RegionScoring(new Embedding(scenes, seconds[1], 10_000 * seconds[1] / scenes, bytes[0]),
+                new Scoring("float32 from cached region embeddings", scenes, words.size(), BATCH, seconds[0], scenes / seconds[0],
+                        10_000 * seconds[0] / scenes, load));
     }
 
     /** Non-negative maps with about 30 % of the values zero, as after MobileNet's ReLU6. */

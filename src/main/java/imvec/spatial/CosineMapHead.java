@@ -108,6 +108,7 @@ public final class CosineMapHead implements Head {
         java.util.stream.IntStream.range(0, n).parallel().forEach(s -> {
             float[] local = new float[l], acc = new float[l], sum = new float[l], max = new float[l];
             java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
+            int sceneMaps = Math.toIntExact(mapsFrom + (long) s * l * hw), sceneLogits = Math.toIntExact(logitsFrom + (long) s * l);
             for (int q = 0; q < hw; q++) {
                 int base = (s * hw + q) * blocks * l;
                 java.util.Arrays.fill(local, b2);
@@ -121,14 +122,14 @@ public final class CosineMapHead implements Head {
                     float wh = w2[h];
                     for (int j = 0; j < l; j++) local[j] += wh * Math.max(acc[j], 0f);
                 }
-                long at = mapsFrom + (long) s * l * hw + q;
+                int at = sceneMaps + q;
                 for (int j = 0; j < l; j++) {
-                    maps[Math.toIntExact(at + (long) j * hw)] = local[j];
+                    maps[at + j * hw] = local[j];
                     sum[j] += local[j];
                     max[j] = Math.max(max[j], local[j]);
                 }
             }
-            for (int j = 0; j < l; j++) logits[Math.toIntExact(logitsFrom + (long) s * l + j)] = (float) (alpha * sum[j] / hw + (1 - alpha) * max[j]);
+            for (int j = 0; j < l; j++) logits[sceneLogits + j] = (float) (alpha * sum[j] / hw + (1 - alpha) * max[j]);
         });
     }
 
