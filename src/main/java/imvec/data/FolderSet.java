@@ -53,15 +53,21 @@ public final class FolderSet implements ImageSet {
         this.source = source;
     }
 
-    /** Opens a directory or tar archive; {@code labelsCsv} may be null. */
-    public static FolderSet open(Path path, Path labelsCsv) {
-        return open(path, labelsCsv, "folder:" + path);
+    /** Opens a directory or tar archive, labelled by its folders. */
+    public static FolderSet open(Path path) {
+        return openAs(path, "folder:" + path);
     }
 
-    static FolderSet open(Path path, Path labelsCsv, String spec) {
+    /** Opens a directory or tar archive; {@code labelsCsv} (nullable) relabels it ({@link RelabelledSet}). */
+    public static ImageSet open(Path path, Path labelsCsv) {
+        FolderSet set = open(path);
+        return labelsCsv == null ? set : RelabelledSet.of(set, labelsCsv);
+    }
+
+    static FolderSet openAs(Path path, String spec) {
         if (Files.isDirectory(path)) {
             SortedMap<String, Path> files = listDirectory(path);
-            Labelled labelled = label(spec, files.keySet(), labelsCsv);
+            Labelled labelled = label(spec, files.keySet());
             Path[] paths = Arrays.stream(labelled.ids()).map(files::get).toArray(Path[]::new);
             return new FolderSet(spec, labelled, index -> Files.readAllBytes(paths[index]));
         }
@@ -73,19 +79,17 @@ public final class FolderSet implements ImageSet {
                     + spec + " cannot read it");
         }
         SortedMap<String, byte[]> entries = readTar(path);
-        Labelled labelled = label(spec, entries.keySet(), labelsCsv);
-        // Only the images kept are held on to; entries a labels CSV leaves out become garbage.
+        Labelled labelled = label(spec, entries.keySet());
         byte[][] blobs = Arrays.stream(labelled.ids()).map(entries::get).toArray(byte[][]::new);
         return new FolderSet(spec, labelled, index -> blobs[index]);
     }
 
-    private static Labelled label(String spec, Set<String> found, Path labelsCsv) {
+    private static Labelled label(String spec, Set<String> found) {
         if (found.isEmpty()) {
             throw new UserError(spec + " holds no image files (" + String.join(", ", new TreeSet<>(EXTENSIONS))
                     + "), subfolders included");
         }
-        SortedMap<String, String> byId = labelsCsv == null ? labelsFromPaths(found)
-                : labelsFromCsv(labelsCsv, found, spec);
+        SortedMap<String, String> byId = labelsFromPaths(found);
         List<String> classes = List.copyOf(new TreeSet<>(byId.values()));
         String[] ids = byId.keySet().toArray(String[]::new);
         int[] labels = new int[ids.length];
@@ -113,18 +117,6 @@ public final class FolderSet implements ImageSet {
         int underscore = id.indexOf('_');
         int dot = id.lastIndexOf('.');
         return id.substring(0, underscore > 0 ? underscore : dot > 0 ? dot : id.length());
-    }
-
-    private static SortedMap<String, String> labelsFromCsv(Path csv, Set<String> ids, String spec) {
-        SortedMap<String, String> labelled = new TreeMap<>();
-        for (LabelsCsv.Row row : LabelsCsv.read(csv)) {
-            if (!ids.contains(row.path())) {
-                throw new UserError(csv + " line " + row.line() + " names " + row.path()
-                        + ", which is not an image file in " + spec);
-            }
-            labelled.put(row.path(), row.label());
-        }
-        return labelled;
     }
 
     private static SortedMap<String, Path> listDirectory(Path root) {

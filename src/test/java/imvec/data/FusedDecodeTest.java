@@ -70,7 +70,7 @@ class FusedDecodeTest {
     @Test
     void folderSetAndSubsetReadIntoEqualReadThenApply() throws IOException {
         turbo();
-        FolderSet set = FolderSet.open(TestData.sharedData("imagenet-sample-images"), null);
+        FolderSet set = FolderSet.open(TestData.sharedData("imagenet-sample-images"));
         ImageSet subset = IndexedSubset.head(set, 40);
         Preprocess pre = Preprocess.builder().setSize(224, 224).optResize(Preprocess.Resize.CROP).build();
         float[] fused = new float[pre.size()];
