@@ -2,7 +2,6 @@ package imvec.data;
 
 import imvec.util.UserError;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
@@ -20,7 +19,7 @@ import java.util.TreeSet;
  * instead of silently shrinking it. The spec is the base's followed by {@code #labels=FILE},
  * which {@link DataSpecs} reopens, so outputs record where their labels came from.
  */
-public final class RelabelledSet implements ImageSet {
+public final class RelabelledSet implements IndexedView {
     /** How a spec names its labels file; always the spec's last part (before any subset suffix). */
     public static final String FRAGMENT = "#labels=";
 
@@ -97,22 +96,12 @@ public final class RelabelledSet implements ImageSet {
     }
 
     @Override
-    public String id(int index) {
-        return base.id(indices[index]);
+    public ImageSet base() {
+        return base;
     }
 
     @Override
-    public Image read(int index) throws IOException {
-        return base.read(indices[index]);
-    }
-
-    @Override
-    public Image read(int index, int minWidth, int minHeight) throws IOException {
-        return base.read(indices[index], minWidth, minHeight);
-    }
-
-    @Override
-    public void readInto(int index, Preprocess pre, float[] dst, int offset) throws IOException {
-        base.readInto(indices[index], pre, dst, offset);
+    public int baseIndex(int index) {
+        return indices[index];
     }
 }
