@@ -251,6 +251,7 @@ public final class Extractor {
             int next = 0;
             int prefetch = Math.max(2, decodeThreads * 2);
             ChunkBuffer buf = null;
+            freeBatches.clear();
             while (next < batches.size() || !ahead.isEmpty()) {
                 while (next < batches.size() && ahead.size() < prefetch) {
                     int[] spec = batches.get(next++);
@@ -263,6 +264,7 @@ public final class Extractor {
                 }
                 if (buf == null) buf = new ChunkBuffer(b.chunk());
                 buf.add(b, infer(b));
+                recycle(b);
                 doneImages += b.indices().length + b.skipped().size();
                 listener.progress(Math.min(doneImages, data.size()), data.size());
             }
@@ -286,12 +288,35 @@ public final class Extractor {
         }
     }
 
+    /**
+     * Batch arrays the engine is done with, for the decoding threads to fill again: a batch of
+     * 32 images at 224² is a 19 MB array, which G1 allocates as a humongous object; a fresh one per
+     * batch was a stream of such allocations and the young collections they start.
+     */
+    private final Queue<float[]> freeBatches = new ConcurrentLinkedQueue<>();
+
+    /** A full-size batch array, reused when one is free. */
+    private float[] batchArray(int length) {
+        float[] a = freeBatches.poll();
+        return a != null && a.length == length ? a : new float[length];
+    }
+
+    /** The pixels go back to the pool unless the run stores the input itself ({@link ChunkBuffer} then holds them). */
+    private void recycle(Batch b) {
+        if (storesInput() || b.pixels().length != batchSize * preprocess.size()) return;
+        freeBatches.add(b.pixels());
+    }
+
+    private boolean storesInput() {
+        return layers.stream().anyMatch(l -> l.name().equals(LayerRequest.INPUT));
+    }
+
     /** Set when the batches still decoding ahead will not be used; they then stay quiet. */
     private volatile boolean aborting;
 
     private Batch decode(int chunk, int from, int to) throws IOException {
         int per = preprocess.size();
-        float[] px = new float[(to - from) * per];
+        float[] px = to - from == batchSize ? batchArray(batchSize * per) : new float[(to - from) * per];
         int[] ok = new int[to - from];
         int n = 0;
         List<Manifest.Skipped> skipped = new ArrayList<>();
@@ -333,7 +358,7 @@ public final class Extractor {
         for (LayerRequest r : layers) if (!r.name().equals(LayerRequest.INPUT)) names.add(r.name());
         if (topK > 0 && !names.contains(outputLayer())) names.add(outputLayer());
         if (!names.isEmpty()) out.putAll(backbone.forward(b.pixels(), n, names));
-        out.put(LayerRequest.INPUT, new Tensor(new long[]{n, preprocess.channels(), preprocess.height(), preprocess.width()}, b.pixels()));
+        if (storesInput()) out.put(LayerRequest.INPUT, new Tensor(new long[]{n, preprocess.channels(), preprocess.height(), preprocess.width()}, b.pixels()));
         return out;
     }
 
