@@ -43,14 +43,15 @@ public final class ExtractBench {
      * would show on otherwise idle cores when both phases keep all cores busy. {@code jpegDecoder}
      * names the JPEG decoder that ran (turbojpeg, or the JDK's and why). {@code decodeOneThread}
      * and {@code decodeTwoThreads} time read + decode + preprocess alone on one and on two threads;
-     * {@code endToEndGc} is the garbage collector's work during the end-to-end phase.
+     * {@code endToEndGc} is the garbage collector's work during the end-to-end phase, and
+     * {@code engineWaitSeconds} how long inference waited in it for decoded batches.
      */
     public record Result(int images, int batch, int cores, List<String> layers, String jpegDecoder,
                          double endToEndSeconds, double endToEndImagesPerSecond,
                          double rawSeconds, double rawImagesPerSecond, double ratio,
                          double decodeSeconds, double decodeImagesPerSecond, double loadAverage,
                          double endToEndCpuMsPerImage, double rawCpuMsPerImage, double decodeCpuMsPerImage,
-                         double cpuRatio, DecodeCost decodeOneThread, DecodeCost decodeTwoThreads, Gc endToEndGc,
+                         double cpuRatio, DecodeCost decodeOneThread, DecodeCost decodeTwoThreads, Gc endToEndGc, double engineWaitSeconds,
                          TorchExtractBench.Result torch, double torchEndToEndRatio, double torchPipelineRatio) {
     }
 
@@ -59,9 +60,10 @@ public final class ExtractBench {
      * own reused batch array as extraction's decoding threads do. {@code threadCpuMsPerImage}: the
      * decoding threads' own CPU time per image (what the 3 ms goal is about); {@code
      * processCpuMsPerImage}: the whole process's, so also garbage collection and the JIT;
-     * {@code wallMsPerImage}: elapsed time over images, the throughput the threads reach together.
+     * {@code wallMsPerImage}: elapsed time over images, the throughput the threads reach together;
+     * {@code images}: those read (unreadable ones are not counted).
      */
-    public record DecodeCost(int threads, double threadCpuMsPerImage, double processCpuMsPerImage, double wallMsPerImage) {
+    public record DecodeCost(int threads, int images, double threadCpuMsPerImage, double processCpuMsPerImage, double wallMsPerImage) {
     }
 
     /** Collections and the time the JVM's collectors report for them (pauses, for G1). */
@@ -134,7 +136,7 @@ public final class ExtractBench {
             return new Result(n, batch, Runtime.getRuntime().availableProcessors(),
                     layers.stream().map(LayerRequest::name).toList(), Images.jpegDecoder(), e2e, n / e2e, raw, t.n() / raw, (n / e2e) / (t.n() / raw),
                     decode, t.n() / decode, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-                    e2eCpu, rawCpu, decodeCpu, rawCpu / e2eCpu, one, two, gc, tr,
+                    e2eCpu, rawCpu, decodeCpu, rawCpu / e2eCpu, one, two, gc, r.engineWaitSeconds(), tr,
                     tr == null ? Double.NaN : (n / e2e) / tr.endToEndImagesPerSecond(),
                     tr == null ? Double.NaN : (t.n() / decode) / tr.pipelineImagesPerSecond());
         } finally {
@@ -177,7 +179,7 @@ public final class ExtractBench {
         double wall = (System.nanoTime() - t0) / 1e6;
         long cpu = processCpuNanos() - c0;
         int n = Math.max(1, decoded.get());
-        return new DecodeCost(threads, threadCpu.get() / 1e6 / n, cpu / 1e6 / n, wall / n);
+        return new DecodeCost(threads, decoded.get(), threadCpu.get() / 1e6 / n, cpu / 1e6 / n, wall / n);
     }
 
     /** CPU time of the whole process so far (0 where the JVM does not report it). */
