@@ -86,6 +86,12 @@ final class BenchCommand implements Callable<Integer> {
                             r.decodeImagesPerSecond(), r.decodeSeconds());
                     System.out.printf(Locale.ROOT, "  CPU ms/image: end to end %.1f, engine %.1f, decode %.1f; CPU ratio %.3f%n",
                             r.endToEndCpuMsPerImage(), r.rawCpuMsPerImage(), r.decodeCpuMsPerImage(), r.cpuRatio());
+                    for (var d : List.of(r.decodeOneThread(), r.decodeTwoThreads())) {
+                        System.out.printf(Locale.ROOT, "  read + decode + preprocess, %d thread%s: %.2f CPU ms/image per thread (process %.2f), %.2f ms of wall per image%n",
+                                d.threads(), d.threads() == 1 ? "" : "s", d.threadCpuMsPerImage(), d.processCpuMsPerImage(), d.wallMsPerImage());
+                    }
+                    System.out.printf(Locale.ROOT, "  during end to end: GC %d collections, %.0f ms; the engine waited %.0f ms for decoded batches%n",
+                            r.endToEndGc().collections(), r.endToEndGc().milliseconds(), r.engineWaitSeconds() * 1000);
                     System.out.printf(Locale.ROOT, "  load average %.2f on %d cores%n", r.loadAverage(), r.cores());
                     if (r.torch() != null) {
                         var t = r.torch();

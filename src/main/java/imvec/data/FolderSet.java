@@ -6,6 +6,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.FileVisitOption;
@@ -34,9 +36,67 @@ public final class FolderSet implements ImageSet {
     public static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif");
 
     /** Fetches the encoded bytes of image {@code index}; safe to call from several threads. */
-    @FunctionalInterface
     private interface Source {
         byte[] bytes(int index) throws IOException;
+
+        /**
+         * The bytes of image {@code index} in the first {@link Encoded#length} entries of an array
+         * that may be this thread's reused buffer, valid until the thread's next call.
+         */
+        Encoded reused(int index) throws IOException;
+    }
+
+    /** Encoded file bytes: the first {@code length} entries of {@code bytes}. */
+    private record Encoded(byte[] bytes, int length) {
+    }
+
+    /** Files on disk: extraction reads each into a per-thread buffer, so a file costs no heap allocation. */
+    private record OnDisk(Path[] paths, ThreadLocal<byte[]> buffer) implements Source {
+        /** A bigger file gets its own array, so a rare huge one does not stay allocated for every thread. */
+        private static final int MAX_REUSED_BYTES = 16 << 20;
+
+        OnDisk(Path[] paths) {
+            this(paths, ThreadLocal.withInitial(() -> new byte[256 << 10]));
+        }
+
+        @Override
+        public byte[] bytes(int index) throws IOException {
+            return Files.readAllBytes(paths[index]);
+        }
+
+        @Override
+        public Encoded reused(int index) throws IOException {
+            try (FileChannel in = FileChannel.open(paths[index])) {
+                long size = in.size();
+                if (size > MAX_REUSED_BYTES) {
+                    byte[] own = bytes(index);
+                    return new Encoded(own, own.length);
+                }
+                byte[] buf = buffer.get();
+                if (buf.length < size) {
+                    buf = new byte[(int) Math.min(MAX_REUSED_BYTES, Math.max(size, buf.length * 2L))];
+                    buffer.set(buf);
+                }
+                ByteBuffer into = ByteBuffer.wrap(buf, 0, (int) size);
+                while (into.hasRemaining() && in.read(into) >= 0) {
+                    // a read may return fewer bytes than asked; the loop ends at the size or the end of the file
+                }
+                return new Encoded(buf, into.position());
+            }
+        }
+    }
+
+    /** Archive entries already in memory, one exact-length array each. */
+    private record InMemory(byte[][] blobs) implements Source {
+        @Override
+        public byte[] bytes(int index) {
+            return blobs[index];
+        }
+
+        @Override
+        public Encoded reused(int index) {
+            return new Encoded(blobs[index], blobs[index].length);
+        }
     }
 
     /** Ids in order, their labels, and the sorted class names. */
@@ -69,7 +129,7 @@ public final class FolderSet implements ImageSet {
             SortedMap<String, Path> files = listDirectory(path);
             Labelled labelled = label(spec, files.keySet());
             Path[] paths = Arrays.stream(labelled.ids()).map(files::get).toArray(Path[]::new);
-            return new FolderSet(spec, labelled, index -> Files.readAllBytes(paths[index]));
+            return new FolderSet(spec, labelled, new OnDisk(paths));
         }
         if (!Files.exists(path)) {
             throw new UserError(path + " does not exist (from data spec " + spec + ")");
@@ -81,7 +141,7 @@ public final class FolderSet implements ImageSet {
         SortedMap<String, byte[]> entries = readTar(path);
         Labelled labelled = label(spec, entries.keySet());
         byte[][] blobs = Arrays.stream(labelled.ids()).map(entries::get).toArray(byte[][]::new);
-        return new FolderSet(spec, labelled, index -> blobs[index]);
+        return new FolderSet(spec, labelled, new InMemory(blobs));
     }
 
     private static Labelled label(String spec, Set<String> found) {
@@ -230,7 +290,13 @@ public final class FolderSet implements ImageSet {
 
     @Override
     public void readInto(int index, Preprocess pre, float[] dst, int offset) throws UnreadableImageException {
-        Images.decodeInto(bytes(index), id(index), pre, dst, offset);
+        Encoded e;
+        try {
+            e = source.reused(index);
+        } catch (IOException ex) {
+            throw new UnreadableImageException(id(index), "cannot read the file (" + DataFiles.describe(ex) + ")");
+        }
+        Images.decodeInto(e.bytes(), e.length(), id(index), pre, dst, offset);
     }
 
     private byte[] bytes(int index) throws UnreadableImageException {
