@@ -32,13 +32,31 @@ public final class ExploreBench {
     }
 
     /**
-     * One page measurement; {@code frameMedianMs} is render plus a GPU sync per zoom step, of which
-     * {@code cullMedianMs} finds the points on screen and {@code submitMedianMs} issues the draw
-     * calls; {@code drawnMedian} is the median number of points drawn in a frame.
+     * One page measurement; {@code frameMedianMs} is render plus a GPU sync per zoom step with the map's level of
+     * detail, of which {@code cullMedianMs} finds the points on screen and picks those drawn and
+     * {@code submitMedianMs} issues the draw calls; {@code drawnMedian} of the {@code onScreenMedian} points on
+     * screen are drawn (medians over the frames). {@code fullFrameMedianMs} is the same zoom path drawing every point
+     * on screen, right after on the same page. {@code difference} compares the two pictures at every other step.
      */
-    public record Page(String what, int n, String mode, double firstPaintMs, double frameMedianMs, double frameP90Ms,
-                       double cullMedianMs, double submitMedianMs, int drawnMedian,
+    public record Page(String what, int n, String mode, double lodCell, double firstPaintMs, double frameMedianMs,
+                       double frameP90Ms, double cullMedianMs, double submitMedianMs, int drawnMedian, int onScreenMedian,
+                       double fullFrameMedianMs, double fullFrameP90Ms, Difference difference,
                        String renderer, String marks, String loadBefore, String loadAfter) {
+    }
+
+    /**
+     * Level-of-detail frame against the full frame over {@code steps} zoom steps: the fraction of pixels differing
+     * at all and by more than 64 (of 255) in some channel, and the mean absolute difference per channel over all
+     * pixels; medians and maxima over the steps. Null when the level of detail is off.
+     */
+    public record Difference(int steps, double differMedian, double differMax, double differ64Median, double differ64Max,
+                             double meanAbsMedian, double meanAbsMax) {
+        static Difference of(JsonNode j) {
+            if (j == null || j.isNull() || j.isMissingNode()) return null;
+            return new Difference(j.get("steps").asInt(), j.get("differMedian").asDouble(), j.get("differMax").asDouble(),
+                    j.get("differ64Median").asDouble(), j.get("differ64Max").asDouble(), j.get("meanAbsMedian").asDouble(),
+                    j.get("meanAbsMax").asDouble());
+        }
     }
 
     public record Result(List<String> data, int n, int cores, double buildRunSeconds, double atlasSeconds,
@@ -72,7 +90,7 @@ public final class ExploreBench {
             pcaSeconds = seconds(t2);
             stage.accept("page with " + n + " thumbnails");
             sink[0] = new CompletableFuture<>();
-            pages.add(measure(chromium, server.url() + "&bench=zoom&frames=" + frames, out, sink[0], n + " images (thumbnails)"));
+            pages.add(measure(chromium, server.url() + "&bench=zoom&frames=" + frames + System.getProperty("imvec.exp", ""), out, sink[0], n + " images (thumbnails)"));
             for (int s : synthetic) {
                 stage.accept("page with " + s + " synthetic points");
                 sink[0] = new CompletableFuture<>();
@@ -96,10 +114,13 @@ public final class ExploreBench {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             JsonNode j = result.get(600, TimeUnit.SECONDS);
-            return new Page(what, j.get("n").asInt(), j.get("mode").asText(), j.get("firstPaintMs").asDouble(),
-                    j.get("frameMedianMs").asDouble(), j.get("frameP90Ms").asDouble(), j.path("cullMedianMs").asDouble(),
-                    j.path("submitMedianMs").asDouble(), j.path("drawnMedian").asInt(), j.path("renderer").asText(),
-                    j.path("marks").toString(), load, TsneBench.loadAverage());
+            Files.writeString(out.resolve("page-" + what.replaceAll("[^A-Za-z0-9]+", "-") + ".json"), j.toString());
+            return new Page(what, j.get("n").asInt(), j.get("mode").asText(), j.path("lodCell").asDouble(),
+                    j.get("firstPaintMs").asDouble(), j.get("frameMedianMs").asDouble(), j.get("frameP90Ms").asDouble(),
+                    j.path("cullMedianMs").asDouble(), j.path("submitMedianMs").asDouble(), j.path("drawnMedian").asInt(),
+                    j.path("onScreenMedian").asInt(), j.path("fullFrameMedianMs").asDouble(), j.path("fullFrameP90Ms").asDouble(),
+                    Difference.of(j.get("difference")), j.path("renderer").asText(), j.path("marks").toString(), load,
+                    TsneBench.loadAverage());
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new UserError("the page did not report its timings within 10 minutes (" + what + ").", e);
         } finally {

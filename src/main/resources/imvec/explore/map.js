@@ -2,6 +2,13 @@
 // as PixPlot does: a small preview atlas (every image in one page) paints first and serves zoomed-out views; the
 // full atlas pages, once loaded, serve thumbnails drawn larger than the preview's tiles. Each frame draws only the
 // points on screen (an index of them per page), so zooming in costs less than the whole collection.
+//
+// Screen-space level of detail (2-D): SwiftShader's cost is per drawn point, and where many points overlap most of
+// them are hidden under others anyway. A quadtree over the layout gives every point the coarsest level at which it is
+// the representative of its cell (the point drawn on top there, i.e. the highest row); a frame draws a point only if
+// it represents its cell at the level whose cells are a fraction of the drawn point size. Cells are fixed in the
+// layout, and a coarse cell's representative also represents its sub-cells, so zooming in only ever adds points and
+// nothing flickers; a point alone in its cell, a selected, hovered or focused point is always drawn.
 import * as THREE from 'three';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 
@@ -54,6 +61,34 @@ void main() {
   }
 }`;
 
+// Finest quadtree level: 2^16 cells across the layout, far below a pixel at the deepest zoom (400).
+const LOD_LEVELS = 16;
+
+/** Interleaves the bits of two 16-bit cell coordinates (x in the even bits), as an unsigned 32-bit number. */
+function morton(x, y) {
+  return (spread(x) | (spread(y) << 1)) >>> 0;
+}
+
+function spread(v) {
+  v &= 0xffff;
+  v = (v | (v << 8)) & 0x00ff00ff;
+  v = (v | (v << 4)) & 0x0f0f0f0f;
+  v = (v | (v << 2)) & 0x33333333;
+  return (v | (v << 1)) & 0x55555555;
+}
+
+/** Position of the highest bit in which two unsigned 32-bit codes differ (they must differ). */
+function highestBit(a, b) {
+  return 31 - Math.clz32((a ^ b) >>> 0);
+}
+
+/** Changes when the set of hidden rows does (flags 0), not when selection or hover does. */
+function hiddenSignature(flags) {
+  let count = 0, sum = 0;
+  for (let i = 0; i < flags.length; i++) if (flags[i] < 0.5) { count++; sum = (sum + i * 2654435761) % 4294967291; }
+  return count + ':' + sum;
+}
+
 export class MapView {
   constructor(canvas) {
     this.canvas = canvas;
@@ -66,6 +101,8 @@ export class MapView {
     this.dirty = true;
     this.size = 8;
     this.thumbs = true;
+    this.lodCell = 0.5;
+    this.flagsVersion = 0;
     this.frameListeners = [];
     this.resize();
     new ResizeObserver(() => this.resize()).observe(canvas.parentElement);
@@ -93,7 +130,7 @@ export class MapView {
   setData({ n, atlas, textures, preview, colours, flags }) {
     for (const o of this.objects) { this.scene.remove(o); o.geometry.dispose(); o.material.dispose(); }
     this.objects = [];
-    this.n = n; this.colours = colours; this.flags = flags;
+    this.n = n; this.colours = colours; this.flags = flags; this.lod = null;
     this.positions = new Float32Array(n * 3);
     const perPage = atlas ? atlas.tilesPerRow * atlas.tilesPerRow : n;
     const pages = atlas ? atlas.pages : 1;
@@ -149,7 +186,57 @@ export class MapView {
     for (const o of this.objects) o.geometry.attributes.position.needsUpdate = true;
     if (this.dims !== dims) this.makeCamera(dims);
     this.dims = dims;
+    this.lod = null;
     this.changed();
+  }
+
+  /**
+   * Each shown row's level in the quadtree over [-1, 1]²: the coarsest level at which it is the first of its cell in
+   * priority order (highest row first, as the later row is drawn on top), LOD_LEVELS + 1 if it shares its finest
+   * cell with a higher row, 255 if hidden. Sorting rows by (Morton code of the finest cell, priority) puts every
+   * cell of every level in one run whose first row represents it, so a row's level follows from the highest bit in
+   * which its code differs from its predecessor's.
+   */
+  buildLod() {
+    const n = this.n, pos = this.positions, flags = this.flags;
+    const rowBits = Math.max(1, Math.ceil(Math.log2(n + 1)));
+    const levels = Math.min(LOD_LEVELS, Math.floor((53 - rowBits) / 2));
+    const side = 2 ** levels, rowSpan = 2 ** rowBits;
+    let m = 0;
+    for (let i = 0; i < n; i++) if (flags[i] >= 0.5) m++;
+    const keys = new Float64Array(m);
+    for (let i = 0, k = 0; i < n; i++) {
+      if (flags[i] < 0.5) continue;
+      const cx = Math.min(side - 1, Math.max(0, Math.floor((pos[i * 3] + 1) * 0.5 * side)));
+      const cy = Math.min(side - 1, Math.max(0, Math.floor((pos[i * 3 + 1] + 1) * 0.5 * side)));
+      keys[k++] = morton(cx, cy) * rowSpan + (n - 1 - i);
+    }
+    keys.sort();
+    const level = new Uint8Array(n).fill(255);
+    let before = -1;
+    for (let k = 0; k < m; k++) {
+      const code = Math.floor(keys[k] / rowSpan), row = n - 1 - (keys[k] - code * rowSpan);
+      if (k === 0) level[row] = 0;
+      else if (code === before) level[row] = levels + 1;
+      else level[row] = levels - Math.floor(highestBit(code, before) / 2);
+      before = code;
+    }
+    this.lod = { level, levels, hidden: hiddenSignature(flags), flagsVersion: this.flagsVersion };
+  }
+
+  /** The quadtree level whose cells are at most lodCell of a drawn point across, or Infinity when LOD is off. */
+  lodLevel() {
+    if (!this.camera.isOrthographicCamera || !(this.lodCell > 0)) return Infinity;
+    if (this.lod && this.lod.flagsVersion !== this.flagsVersion) {
+      // Flags change on every hover; only a change in which rows are hidden moves the representatives.
+      if (this.lod.hidden !== hiddenSignature(this.flags)) this.lod = null;
+      else this.lod.flagsVersion = this.flagsVersion;
+    }
+    if (!this.lod) this.buildLod();
+    const c = this.camera, perPixel = (c.right - c.left) / c.zoom / Math.max(1, this.width);
+    const cell = this.lodCell * Math.min(256, Math.max(1, this.size * c.zoom)) * perPixel;
+    const l = Math.ceil(Math.log2(2 / cell));
+    return l > this.lod.levels ? Infinity : Math.max(0, l);
   }
 
   makeCamera(dims) {
@@ -196,11 +283,14 @@ export class MapView {
   changed() { this.version++; this.dirty = true; }
   attributesChanged(which = ['tint', 'flag']) {
     for (const o of this.objects) for (const w of which) o.geometry.attributes[w].needsUpdate = true;
+    if (which.includes('flag')) this.flagsVersion = (this.flagsVersion || 0) + 1;
     this.dirty = true;
   }
 
-  setStyle({ size, thumbs }) {
+  /** lodCell: the level of detail's cell as a fraction of the drawn point size; 0 draws every point on screen. */
+  setStyle({ size, thumbs, lodCell }) {
     if (size !== undefined) this.size = size;
+    if (lodCell !== undefined) this.lodCell = lodCell;
     if (thumbs !== undefined) this.thumbs = thumbs;
     this.dirty = true;
   }
@@ -210,7 +300,8 @@ export class MapView {
     return this.camera && this.camera.isOrthographicCamera ? Math.min(256, this.size * this.camera.zoom) : this.size * 2;
   }
 
-  renderNow() {
+  /** full: draw every point on screen this once, whatever the level of detail (the first full paint). */
+  renderNow({ full = false } = {}) {
     if (!this.camera) return;
     const zoom = this.camera.isOrthographicCamera ? this.camera.zoom : 1;
     for (const o of this.objects) {
@@ -220,7 +311,7 @@ export class MapView {
       u.thumbs.value = this.thumbs && this.hasTextures ? 1 : 0;
     }
     const c0 = performance.now();
-    this.cull();
+    this.cull(full);
     const t0 = performance.now();
     this.cullMs = t0 - c0;
     this.renderer.render(this.scene, this.camera);
@@ -230,14 +321,16 @@ export class MapView {
   }
 
   /**
-   * Each page draws only its rows that can touch the screen (centre within the viewport widened by half a point)
-   * and are not hidden, through an index rewritten in place; a page whose rows all show is drawn without one.
+   * Each page draws only its rows that can touch the screen (centre within the viewport widened by half a point),
+   * are not hidden and represent their cell at this zoom's level of detail, through an index rewritten in place; a
+   * page whose rows all show is drawn without one.
    */
-  cull() {
+  cull(full = false) {
     const { sx, sy, front } = this.screen();
     const half = (this.camera.isOrthographicCamera ? Math.min(256, Math.max(6, this.size * this.camera.zoom * 1.3)) : 256) / 2 + 1;
     const x0 = -half, x1 = this.width + half, y0 = -half, y1 = this.height + half, flags = this.flags;
-    let drawn = 0;
+    const lod = full ? Infinity : this.lodLevel(), level = lod === Infinity ? null : this.lod.level;
+    let drawn = 0, onScreen = 0;
     for (const o of this.objects) {
       const { first, count, visible } = o.userData, idx = visible.array;
       let k = 0;
@@ -245,7 +338,9 @@ export class MapView {
         const i = first + j;
         if (flags[i] < 0.5 || !front[i]) continue;
         const x = sx[i], y = sy[i];
-        if (x >= x0 && x <= x1 && y >= y0 && y <= y1) idx[k++] = j;
+        if (x < x0 || x > x1 || y < y0 || y > y1) continue;
+        onScreen++;
+        if (level === null || level[i] <= lod || flags[i] > 1.5) idx[k++] = j;
       }
       const g = o.geometry;
       if (k === count) {
@@ -261,6 +356,8 @@ export class MapView {
       drawn += k;
     }
     this.drawnPoints = drawn;
+    this.onScreenPoints = onScreen;
+    this.lodLevelNow = lod;
   }
 
   /** Blocks until the GPU has finished the frame: reads one pixel back. */
