@@ -7,6 +7,7 @@ import imvec.explore.ExploreRun;
 import imvec.explore.ExploreServer;
 import imvec.explore.Layouts;
 import imvec.explore.ThumbnailAtlas;
+import imvec.store.AtomicFiles;
 import imvec.store.Manifest;
 import imvec.store.Npy;
 import imvec.util.UserError;
@@ -63,9 +64,13 @@ public final class ExploreBench {
                          double pcaSeconds, List<Page> pages) {
     }
 
-    /** Measures the data set's page, then each synthetic size; {@code stage} hears what is running. */
+    /**
+     * Measures the data set's page, then each synthetic size; {@code stage} hears what is running. {@code lodCell}
+     * sets the map's level-of-detail cell as a fraction of a drawn point (0: every point on screen), null keeps the
+     * page's default. Each page's raw report (every frame's time and counts) lands in {@code out/page-*.json}.
+     */
     public static Result run(List<String> specs, int limit, Path out, Path chromium, List<Integer> synthetic, int frames,
-                             Consumer<String> stage) throws IOException, InterruptedException {
+                             Double lodCell, Consumer<String> stage) throws IOException, InterruptedException {
         if (!Files.isExecutable(chromium)) {
             throw new UserError(chromium + " is not an executable browser; install Debian's chromium (apt-get install chromium) or pass --chromium.");
         }
@@ -90,11 +95,12 @@ public final class ExploreBench {
             pcaSeconds = seconds(t2);
             stage.accept("page with " + n + " thumbnails");
             sink[0] = new CompletableFuture<>();
-            pages.add(measure(chromium, server.url() + "&bench=zoom&frames=" + frames + System.getProperty("imvec.exp", ""), out, sink[0], n + " images (thumbnails)"));
+            String bench = "&bench=zoom&frames=" + frames + (lodCell == null ? "" : "&lod=" + lodCell);
+            pages.add(measure(chromium, server.url() + bench, out, sink[0], n + " images (thumbnails)"));
             for (int s : synthetic) {
                 stage.accept("page with " + s + " synthetic points");
                 sink[0] = new CompletableFuture<>();
-                pages.add(measure(chromium, server.url() + "&bench=zoom&frames=" + frames + "&synthetic=" + s, out, sink[0],
+                pages.add(measure(chromium, server.url() + bench + "&synthetic=" + s, out, sink[0],
                         s + " synthetic points"));
             }
         }
@@ -114,7 +120,7 @@ public final class ExploreBench {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             JsonNode j = result.get(600, TimeUnit.SECONDS);
-            Files.writeString(out.resolve("page-" + what.replaceAll("[^A-Za-z0-9]+", "-") + ".json"), j.toString());
+            AtomicFiles.writeString(out.resolve("page-" + what.replaceAll("[^A-Za-z0-9]+", "-") + ".json"), j.toPrettyString());
             return new Page(what, j.get("n").asInt(), j.get("mode").asText(), j.path("lodCell").asDouble(),
                     j.get("firstPaintMs").asDouble(), j.get("frameMedianMs").asDouble(), j.get("frameP90Ms").asDouble(),
                     j.path("cullMedianMs").asDouble(), j.path("submitMedianMs").asDouble(), j.path("drawnMedian").asInt(),

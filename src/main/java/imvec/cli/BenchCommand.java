@@ -351,13 +351,20 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--chromium", defaultValue = "/usr/bin/chromium", description = "The browser (default ${DEFAULT-VALUE}).")
         java.nio.file.Path chromium;
 
+        @Option(names = "--lod-cell", description = "The map's level-of-detail cell as a fraction of a drawn point; 0 draws every point"
+                + " on screen (default: the page's, 0.5).")
+        Double lodCell;
+
         @Option(names = "--out", defaultValue = "target/bench-explore", description = "Where the run and its caches go (default ${DEFAULT-VALUE}).")
         java.nio.file.Path out;
 
         @Override
         public Integer call() throws Exception {
             List<Integer> sizes = synthetic.stream().filter(s -> s > 0).toList();
-            imvec.bench.ExploreBench.Result r = imvec.bench.ExploreBench.run(data, images, out, chromium, sizes, frames,
+            if (lodCell != null && !(lodCell >= 0 && lodCell <= 4)) {
+                throw new imvec.util.UserError("--lod-cell must be between 0 (every point) and 4, not " + lodCell + ".");
+            }
+            imvec.bench.ExploreBench.Result r = imvec.bench.ExploreBench.run(data, images, out, chromium, sizes, frames, lodCell,
                     s -> { if (!common.json) System.err.println("imvec: " + s); });
             if (common.json) {
                 common.printJson(r);

@@ -67,6 +67,7 @@ async function main() {
   status('');
   showLabels();
   wire();
+  setTimeout(() => view.warmUp(), 0);
   // The full thumbnails once the first paint is up, so they do not compete with it for the processor.
   const full = preview ? loadPages('/api/atlas/', S.run.atlas.pages).then((t) => {
     view.setTextures(t);
@@ -662,6 +663,7 @@ async function benchSynthetic(n) {
   view = new MapView($('map'));
   view.setData({ n, atlas: null, textures: null, colours, flags });
   view.setStyle({ size: 1.5, thumbs: false });
+  if (api.query.has('lod')) view.setStyle({ lodCell: Number(api.query.get('lod')) });
   const coords = new Float32Array(n * 2);
   const rand = d3.randomNormal.source(d3.randomLcg(42));
   const g = rand(0, 0.08);
@@ -686,6 +688,11 @@ window.imvecApi = {
   onScreenNow() { return view.onScreenPoints; },
   lodLevelNow() { return view.lodLevelNow === Infinity ? -1 : view.lodLevelNow; },
   setLodCell(c) { view.setStyle({ lodCell: c }); view.renderNow(); },
+  lodCell() { return view.lodCell; },
+  pointPixels() { return view.pointPixels(); },
+  zoomBy(f) { view.zoomBy(f); view.renderNow(); },
+  drawnRows() { return view.drawnRows(); },
+  pick(x, y) { return view.pick(x, y); },
 };
 
 main().catch(fail);
