@@ -120,6 +120,8 @@ public final class ExploreBench {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             JsonNode j = result.get(600, TimeUnit.SECONDS);
+            savePictures(j.path("difference").path("pictures"), out, what);
+            if (j.path("difference").isObject()) ((com.fasterxml.jackson.databind.node.ObjectNode) j.get("difference")).remove("pictures");
             AtomicFiles.writeString(out.resolve("page-" + what.replaceAll("[^A-Za-z0-9]+", "-") + ".json"), j.toPrettyString());
             return new Page(what, j.get("n").asInt(), j.get("mode").asText(), j.path("lodCell").asDouble(),
                     j.get("firstPaintMs").asDouble(), j.get("frameMedianMs").asDouble(), j.get("frameP90Ms").asDouble(),
@@ -134,6 +136,17 @@ public final class ExploreBench {
             p.destroyForcibly();
             p.waitFor(30, TimeUnit.SECONDS);
             deleteTree(profile);
+        }
+    }
+
+    /** The deepest zoom step's frame with the level of detail and with every point, as {@code out/zoom-*-{lod,full}.jpg}. */
+    private static void savePictures(JsonNode pictures, Path out, String what) throws IOException {
+        for (String kind : List.of("lod", "full")) {
+            String url = pictures.path(kind).asText("");
+            int comma = url.indexOf(',');
+            if (!url.startsWith("data:image/jpeg;base64,") || comma < 0) continue;
+            byte[] jpeg = java.util.Base64.getDecoder().decode(url.substring(comma + 1));
+            AtomicFiles.write(out.resolve("zoom-" + what.replaceAll("[^A-Za-z0-9]+", "-") + kind + ".jpg"), o -> o.write(jpeg));
         }
     }
 

@@ -632,11 +632,15 @@ async function zoomPath(frames, each) {
 async function pictureDifference(frames) {
   const gl = view.gl, w = gl.drawingBufferWidth, h = gl.drawingBufferHeight;
   const a = new Uint8Array(w * h * 4), b = new Uint8Array(w * h * 4);
-  const any = [], large = [], mean = [];
+  const any = [], large = [], mean = [], pictures = {};
+  // The deepest step with its every-point twin as JPEGs, for a person to look at (the POST body stays under 4 MB).
+  const deepest = 2 * Math.floor((frames / 2 - 1) / 2);
   await zoomPath(frames, async (i) => {
     if (i % 2) return;
     view.renderNow(); gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, a);
+    if (i === deepest) pictures.lod = view.canvas.toDataURL('image/jpeg', 0.9);
     view.renderNow({ full: true }); gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, b);
+    if (i === deepest) pictures.full = view.canvas.toDataURL('image/jpeg', 0.9);
     let differ = 0, big = 0, sum = 0;
     for (let p = 0; p < a.length; p += 4) {
       const d = Math.max(Math.abs(a[p] - b[p]), Math.abs(a[p + 1] - b[p + 1]), Math.abs(a[p + 2] - b[p + 2]));
@@ -648,7 +652,8 @@ async function pictureDifference(frames) {
   });
   const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
   return { steps: any.length, differMedian: median(any), differMax: Math.max(...any), differ64Median: median(large),
-    differ64Max: Math.max(...large), meanAbsMedian: median(mean), meanAbsMax: Math.max(...mean) };
+    differ64Max: Math.max(...large), meanAbsMedian: median(mean), meanAbsMax: Math.max(...mean),
+    pictures: (pictures.lod || '').length + (pictures.full || '').length < 3e6 ? pictures : null };
 }
 
 function rendererName() {
