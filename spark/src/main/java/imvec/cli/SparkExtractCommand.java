@@ -46,13 +46,15 @@ final class SparkExtractCommand implements Callable<Integer> {
                 .optLabelsCsv(options.labels).optTopK(options.topk).optTopKLayer(options.topkLayer).optBatchSize(options.batch)
                 .optPartitions(partitions).optThreadsPerTask(threadsPerTask).optForce(options.force).optSeed(options.seed);
         if (options.modelClasses != null) b.optModelClasses(options.modelClasses());
-        try (Backbone model = modelOptions.open()) {
+        // Spark starts while the model opens; the job then runs on this same open model.
+        try (SparkSessions.Starting starting = SparkSessions.start(master, "imvec spark-extract");
+             Backbone model = modelOptions.open();
+             ProgressBar bar = common.progress("spark-extract")) {
             b.setPreprocess(modelOptions.preprocess(model)).setLayers(options.layers(model));
-        }
-        SparkSession spark = SparkSessions.open(master, "imvec spark-extract");
-        try (ProgressBar bar = common.progress("spark-extract")) {
+            SparkExtract job = b.build();
+            SparkSession spark = starting.get();
             SparkSessions.reportTasks(spark, bar::update);
-            SparkExtract.Result r = b.build().run(spark, out);
+            SparkExtract.Result r = job.run(spark, out, model);
             bar.close();
             Map<String, Object> res = new LinkedHashMap<>();
             res.put("out", out);
@@ -73,8 +75,6 @@ final class SparkExtractCommand implements Callable<Integer> {
                         r.seconds(), r.imagesPerSecond(), r.skipped() > 0 ? ", " + r.skipped() + " unreadable images recorded" : "");
             }
             return 0;
-        } finally {
-            spark.stop();
         }
     }
 }

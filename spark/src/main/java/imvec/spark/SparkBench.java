@@ -5,9 +5,11 @@ import imvec.data.ImageSet;
 import imvec.data.Preprocess;
 import imvec.extract.Extractor;
 import imvec.extract.LayerRequest;
+import imvec.model.Backbone;
 import imvec.model.ModelCard;
 import imvec.onnx.OnnxBackbone;
 import imvec.util.UserError;
+import imvec.zoo.Backbones;
 import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
@@ -97,23 +100,18 @@ public final class SparkBench {
                     .setPreprocess(pre).setLayers(layers).optBatchSize(batch).build();
             log.accept("Spark local[" + localCores + "], twice…");
             long t0 = System.nanoTime();
-            SparkSession local = SparkSession.builder().master("local[" + localCores + "]").appName("imvec bench spark")
-                    .config("spark.ui.enabled", "false").getOrCreate();
-            try {
-                runs.add(twice("spark local[" + localCores + "]", local, job, tmp.resolve("local"), t0, SparkBench::processCpuNanos));
-            } finally {
-                local.stop();
+            try (SparkSessions.Starting local = SparkSessions.start("local[" + localCores + "]", "imvec bench spark")) {
+                runs.add(twice("spark local[" + localCores + "]", local, job, model, card, tmp.resolve("local"), t0,
+                        SparkBench::processCpuNanos));
             }
             log.accept("Spark standalone, " + workers + " workers × 1 core, twice…");
             try (StandaloneCluster cluster = StandaloneCluster.start(sparkJars, Files.createDirectories(tmp.resolve("cluster")),
-                    workers, 1, "1g")) {
+                    workers, 1, "1g", ClassSharing.dir())) {
                 long c0 = System.nanoTime();
-                SparkSession s = SparkSessions.open(cluster.masterUrl(), "imvec bench spark");
-                try {
-                    runs.add(twice("spark standalone " + workers + "×1", s, job, tmp.resolve("cluster-out"), c0,
+                try (SparkSessions.Starting s = SparkSessions.start(cluster.masterUrl(), "imvec bench spark",
+                        Map.of("spark.executor.extraJavaOptions", cluster.executorJavaOptions()))) {
+                    runs.add(twice("spark standalone " + workers + "×1", s, job, model, card, tmp.resolve("cluster-out"), c0,
                             () -> processCpuNanos() + cluster.cpuNanos()));
-                } finally {
-                    s.stop();
                 }
             }
             return new Result(runs, Runtime.getRuntime().availableProcessors(),
@@ -128,15 +126,26 @@ public final class SparkBench {
         }
     }
 
-    /** The job cold (from {@code sessionStart}, before the session was built) and then warm in the same session. */
-    private static Run twice(String engine, SparkSession spark, SparkExtract job, Path out, long sessionStart,
+    /**
+     * The job cold (from {@code sessionStart}, before the session was built) and then warm in the
+     * same session. As {@code imvec spark-extract} does, the driver opens the model while Spark
+     * starts, and both jobs use that one open model.
+     */
+    private static Run twice(String engine, SparkSessions.Starting starting, SparkExtract job, Path model, ModelCard card,
+                             Path out, long sessionStart, LongSupplier cpuNanos) throws Exception {
+        try (Backbone b = Backbones.open(model, card)) {
+            return twice(engine, starting.get(), job, b, out, sessionStart, cpuNanos);
+        }
+    }
+
+    private static Run twice(String engine, SparkSession spark, SparkExtract job, Backbone b, Path out, long sessionStart,
                              LongSupplier cpuNanos) throws Exception {
         StageMetrics metrics = StageMetrics.attach(spark);
-        SparkExtract.Result cold = job.run(spark, out.resolve("cold").toString());
+        SparkExtract.Result cold = job.run(spark, out.resolve("cold").toString(), b);
         double coldSecs = (System.nanoTime() - sessionStart) / 1e9;
         StageMetrics.Split coldSplit = metrics.extraction(spark);
         long c0 = cpuNanos.getAsLong(), t0 = System.nanoTime();
-        SparkExtract.Result warm = job.run(spark, out.resolve("warm").toString());
+        SparkExtract.Result warm = job.run(spark, out.resolve("warm").toString(), b);
         double warmSecs = (System.nanoTime() - t0) / 1e9;
         long cpu = cpuNanos.getAsLong() - c0;
         StageMetrics.Split split = metrics.extraction(spark);

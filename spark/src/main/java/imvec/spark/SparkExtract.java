@@ -16,7 +16,10 @@ import imvec.util.UserError;
 import imvec.util.Version;
 import imvec.zoo.Backbones;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.SparkJobInfo;
+import org.apache.spark.SparkStageInfo;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.JavaSparkStatusTracker;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
@@ -29,6 +32,7 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,6 +48,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -117,47 +122,78 @@ public final class SparkExtract {
     }
 
     public Result run(SparkSession spark, String out) throws IOException {
+        try (Backbone b = Backbones.open(model, card)) {
+            return run(spark, out, b);
+        }
+    }
+
+    /**
+     * The job with the driver's copy of the model already open (the caller's, which it closes):
+     * the command opens it anyway to read the layers, and opening it twice cost the cold start a
+     * second ONNX Runtime session. It must be the model file given to {@link Builder#setModel}.
+     */
+    public Result run(SparkSession spark, String out, Backbone b) throws IOException {
         long start = System.nanoTime();
         OutputDir dir = new OutputDir(spark, out);
-        try (Backbone b = Backbones.open(model, card)) {
-            String outputLayer = validate(b);
-            long[][] sourceShapes = sourceShapes(b, outputLayer);
-            String fingerprint = fingerprint(b, outputLayer);
-            Manifest done = dir.finished(fingerprint, force);
-            if (done != null) return new Result(out, done, done.n(), done.skipped().size(), 0, 0, 0, true);
+        String outputLayer = validate(b);
+        long[][] sourceShapes = sourceShapes(b, outputLayer);
+        String fingerprint = fingerprint(b, outputLayer);
+        Manifest done = dir.finished(fingerprint, force);
+        if (done != null) return new Result(out, done, done.n(), done.skipped().size(), 0, 0, 0, true);
 
-            Labelled in = labelled(spark, root(data));
-            Broadcast<byte[]> bytes = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(Files.readAllBytes(model));
-            String cardJson = b.card() == null ? null : Manifest.json().writeValueAsString(b.card());
-            PartitionExtractor job = new PartitionExtractor(b.sha256(), bytes, model.getFileName().toString(), cardJson,
-                    preprocess, layers, outputLayer, topK, batchSize, threadsPerTask);
-            Dataset<Row> rows = in.rows().mapPartitions(job, Encoders.row(SparkSchema.of(layers, topK > 0)));
-            int parts = rows.rdd().getNumPartitions();
-            spark.sparkContext().setJobDescription("imvec spark-extract " + data);
-            try {
-                // Dictionary encoding suits repeated values, not activations: Parquet would build a
-                // dictionary of every float per page and then throw it away.
-                rows.write().mode(SaveMode.Overwrite).option("parquet.enable.dictionary", "false").parquet(dir.rows());
-            } finally {
-                bytes.destroy();
-            }
-
-            // One pass over the committed rows (two columns of them) for the count and the unreadable images.
-            Row summary = spark.read().parquet(dir.rows()).agg(functions.count(functions.lit(1)),
-                    functions.collect_list(functions.when(col(SparkSchema.ERROR).isNotNull(),
-                            functions.struct(col(SparkSchema.ID), col(SparkSchema.ERROR))))).first();
-            long total = summary.getLong(0);
-            List<Manifest.Skipped> skipped = new ArrayList<>();
-            for (Row r : summary.<Row>getList(1)) skipped.add(new Manifest.Skipped(r.getString(0), r.getString(1)));
-            skipped.sort(java.util.Comparator.comparing(Manifest.Skipped::id));
-            long n = total - skipped.size();
-            if (n == 0) throw new UserError("no image under " + data + " could be read; nothing was extracted.");
-            Manifest m = manifest(b, outputLayer, sourceShapes, in.classes(), fingerprint, (int) n, (int) total, skipped,
-                    spark, parts);
-            dir.writeManifest(m);
-            double secs = (System.nanoTime() - start) / 1e9;
-            return new Result(out, m, n, skipped.size(), secs, total / secs, parts, false);
+        Labelled in = labelled(spark, root(data));
+        Broadcast<byte[]> bytes = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(Files.readAllBytes(model));
+        String cardJson = b.card() == null ? null : Manifest.json().writeValueAsString(b.card());
+        PartitionExtractor job = new PartitionExtractor(b.sha256(), bytes, model.getFileName().toString(), cardJson,
+                preprocess, layers, outputLayer, topK, batchSize, threadsPerTask);
+        StructType schema = SparkSchema.of(layers, topK > 0);
+        Dataset<Row> rows = in.rows().mapPartitions(job, Encoders.row(schema));
+        // The partitions are counted from the write job's tasks: asking the Dataset for them
+        // (rows.rdd()) would plan the whole query a second time, a second or more of a cold start.
+        String group = "imvec-spark-extract-" + UUID.randomUUID();
+        spark.sparkContext().setJobGroup(group, "imvec spark-extract " + data, false);
+        int parts;
+        try {
+            // Dictionary encoding suits repeated values, not activations: Parquet would build a
+            // dictionary of every float per page and then throw it away.
+            rows.write().mode(SaveMode.Overwrite).option("parquet.enable.dictionary", "false").parquet(dir.rows());
+            parts = tasksOf(spark, group);
+        } finally {
+            spark.sparkContext().clearJobGroup();
+            bytes.destroy();
         }
+
+        // One pass over the committed rows (two columns of them) for the count and the unreadable
+        // images. The schema is the one just written: inferring it would be one more job reading footers.
+        Row summary = spark.read().schema(schema).parquet(dir.rows()).agg(functions.count(functions.lit(1)),
+                functions.collect_list(functions.when(col(SparkSchema.ERROR).isNotNull(),
+                        functions.struct(col(SparkSchema.ID), col(SparkSchema.ERROR))))).first();
+        long total = summary.getLong(0);
+        List<Manifest.Skipped> skipped = new ArrayList<>();
+        for (Row r : summary.<Row>getList(1)) skipped.add(new Manifest.Skipped(r.getString(0), r.getString(1)));
+        skipped.sort(java.util.Comparator.comparing(Manifest.Skipped::id));
+        long n = total - skipped.size();
+        if (n == 0) throw new UserError("no image under " + data + " could be read; nothing was extracted.");
+        Manifest m = manifest(b, outputLayer, sourceShapes, in.classes(), fingerprint, (int) n, (int) total, skipped,
+                spark, parts);
+        dir.writeManifest(m);
+        double secs = (System.nanoTime() - start) / 1e9;
+        return new Result(out, m, n, skipped.size(), secs, total / secs, parts, false);
+    }
+
+    /** The most tasks of any stage of the jobs in {@code group}: the write's partitions. */
+    private static int tasksOf(SparkSession spark, String group) {
+        JavaSparkStatusTracker status = JavaSparkContext.fromSparkContext(spark.sparkContext()).statusTracker();
+        int tasks = 0;
+        for (int job : status.getJobIdsForGroup(group)) {
+            SparkJobInfo info = status.getJobInfo(job);
+            if (info == null) continue;
+            for (int stage : info.stageIds()) {
+                SparkStageInfo st = status.getStageInfo(stage);
+                if (st != null) tasks = Math.max(tasks, st.numTasks());
+            }
+        }
+        return tasks;
     }
 
     // ---- checks --------------------------------------------------------------------------
@@ -271,8 +307,7 @@ public final class SparkExtract {
         Dataset<Row> named = labelsCsv == null
                 ? ids.withColumn(SparkSchema.LABEL, folderLabel.apply(col(SparkSchema.ID)))
                 : joinCsv(spark, ids, root);
-        List<String> classes = new ArrayList<>();
-        for (Row r : named.select(SparkSchema.LABEL).distinct().collectAsList()) classes.add(r.getString(0));
+        List<String> classes = labelsCsv == null ? folderClasses(files, pre) : csvClasses(named);
         if (classes.isEmpty()) {
             throw new UserError("folder " + root + " holds no image files (" + String.join(", ", new java.util.TreeSet<>(FolderSet.EXTENSIONS))
                     + "), subfolders included.");
@@ -301,6 +336,28 @@ public final class SparkExtract {
         if (!spark.conf().getAll().contains("spark.sql.files.openCostInBytes")) {
             spark.conf().set("spark.sql.files.openCostInBytes", OPEN_COST_BYTES);
         }
+    }
+
+    /**
+     * The class names of a folder, from the file listing Spark already holds on the driver (the
+     * {@code binaryFile} source lists every file when it is loaded): no Spark job, which on a cold
+     * start was a stage of its own and the first query's code generation. Its paths are URIs (a
+     * space is {@code %20}); the {@code path} column the ids come from is the decoded form.
+     */
+    private static List<String> folderClasses(Dataset<Row> files, String prefix) {
+        Set<String> classes = new java.util.TreeSet<>();
+        for (String uri : files.inputFiles()) {
+            String id = relativeId(new org.apache.hadoop.fs.Path(java.net.URI.create(uri)).toString(), prefix);
+            if (FolderSet.isImageId(id)) classes.add(FolderSet.labelOf(id));
+        }
+        return new ArrayList<>(classes);
+    }
+
+    /** The labels a CSV gives the images it names (those under the root), by a Spark job over the join. */
+    private static List<String> csvClasses(Dataset<Row> named) {
+        List<String> classes = new ArrayList<>();
+        for (Row r : named.select(SparkSchema.LABEL).distinct().collectAsList()) classes.add(r.getString(0));
+        return classes;
     }
 
     static String relativeId(String path, String prefix) {

@@ -20,25 +20,35 @@ public final class StandaloneCluster implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final Path work;
     private final String masterUrl;
+    private final String executorJavaOptions;
 
-    private StandaloneCluster(Path work, String masterUrl) {
+    private StandaloneCluster(Path work, String masterUrl, String executorJavaOptions) {
         this.work = work;
         this.masterUrl = masterUrl;
+        this.executorJavaOptions = executorJavaOptions;
     }
 
     /** Starts the cluster; {@code sparkJars} is the folder of Spark's jars, logs go to {@code work}. */
     public static StandaloneCluster start(Path sparkJars, Path work, int workers, int coresPerWorker, String workerMemory)
             throws IOException, InterruptedException {
+        return start(sparkJars, work, workers, coresPerWorker, workerMemory, null);
+    }
+
+    /**
+     * As {@link #start(Path, Path, int, int, String)}; with a {@code cdsDir}, the executors share
+     * classes through AppCDS archives kept there (see {@link #executorJavaOptions}), and SPARK_HOME
+     * is a folder there too, the same for every cluster on these jars: an archive holds only for
+     * the class path it was made on, and a SPARK_HOME under {@code work} would be a new one each time.
+     */
+    public static StandaloneCluster start(Path sparkJars, Path work, int workers, int coresPerWorker, String workerMemory,
+                                          Path cdsDir) throws IOException, InterruptedException {
         if (!Files.isDirectory(sparkJars)) throw new UserError("Spark's jars are not at " + sparkJars + "; run ./imvec, which builds them.");
-        Path home = work.resolve("spark-home");
-        Files.createDirectories(home.resolve("jars"));
-        try (Stream<Path> s = Files.list(sparkJars)) {
-            for (Path jar : s.filter(p -> p.toString().endsWith(".jar")).toList()) {
-                Files.createSymbolicLink(home.resolve("jars").resolve(jar.getFileName()), jar.toAbsolutePath());
-            }
-        }
+        String key = cdsDir == null ? null : ClassSharing.key(sparkJars);
+        Path home = cdsDir == null ? work.resolve("spark-home") : cdsDir.resolve("spark-home-" + key);
+        linkJars(sparkJars, home.resolve("jars"));
+        String javaOptions = cdsDir == null ? "" : ClassSharing.flags(cdsDir.resolve("spark-executor-" + key + "-{{EXECUTOR_ID}}.jsa"));
         int port = freePort();
-        StandaloneCluster c = new StandaloneCluster(work, "spark://127.0.0.1:" + port);
+        StandaloneCluster c = new StandaloneCluster(work, "spark://127.0.0.1:" + port, javaOptions);
         try {
             c.launch(home, "master", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
                     "--port", String.valueOf(port), "--webui-port", String.valueOf(freePort())));
@@ -58,6 +68,31 @@ public final class StandaloneCluster implements AutoCloseable {
 
     public String masterUrl() {
         return masterUrl;
+    }
+
+    /**
+     * What a driver sets as {@code spark.executor.extraJavaOptions} on this cluster: with a CDS
+     * folder, each executor (by its id: two executors writing one archive at exit would corrupt
+     * it) maps the classes it loaded last time from its own archive, and writes it on first use.
+     * Empty without one.
+     */
+    public String executorJavaOptions() {
+        return executorJavaOptions;
+    }
+
+    /** Links each of Spark's jars into {@code jars}, keeping links that are already there (a shared SPARK_HOME). */
+    private static void linkJars(Path sparkJars, Path jars) throws IOException {
+        Files.createDirectories(jars);
+        try (Stream<Path> s = Files.list(sparkJars)) {
+            for (Path jar : s.filter(p -> p.toString().endsWith(".jar")).toList()) {
+                Path link = jars.resolve(jar.getFileName());
+                try {
+                    Files.createSymbolicLink(link, jar.toAbsolutePath());
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    // made by an earlier cluster on the same jars (the key says they are unchanged)
+                }
+            }
+        }
     }
 
     private void launch(Path home, String name, List<String> mainAndArgs) throws IOException {

@@ -95,6 +95,22 @@ class SparkExtractTest {
         assertLabelsMatch(FolderSet.open(folder, csv), relabelled, tmp.resolve("csv"));
     }
 
+    /** The classes come from Spark's file listing, whose paths are URIs: a space or an accent in a folder stays itself. */
+    @Test
+    void folderNamesThatUrisEscapeAreTheirOwnClasses(@TempDir Path tmp) throws Exception {
+        Path folder = SparkFixtures.imageFolder(tmp.resolve("images"), 4);
+        for (String name : List.of("tabby cat", "café 100%")) {
+            Files.createDirectories(folder.resolve(name));
+            try (var jpegs = Files.list(folder.resolve("a"))) {
+                Path jpeg = jpegs.filter(p -> !p.getFileName().toString().startsWith(".")).findFirst().orElseThrow();
+                Files.copy(jpeg, folder.resolve(name).resolve("x " + jpeg.getFileName()));
+            }
+        }
+        SparkExtract.Result r = SparkFixtures.sparkJob(folder).build().run(spark, tmp.resolve("spark").toString());
+        assertThat(r.manifest().classNames()).contains("tabby cat", "café 100%");
+        assertLabelsMatch(FolderSet.open(folder, null), r, tmp.resolve("spark"));
+    }
+
     private static void assertLabelsMatch(ImageSet expected, SparkExtract.Result r, Path out) {
         assertThat(r.manifest().classNames()).isEqualTo(expected.classes());
         Dataset<Row> rows = spark.read().parquet(out.resolve("rows").toString()).orderBy(SparkSchema.ID);
