@@ -66,6 +66,7 @@ public final class SpatialExplorer implements WordScorer, LocalisationMaps {
     private final Progress progress = new Progress();
     private final CompletableFuture<RegionCache> cache = new CompletableFuture<>();
     private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicInteger scorings = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.Map<String, CompletableFuture<imvec.spatial.Scores>> scored = new LinkedHashMap<>(CACHED_WORDS, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(java.util.Map.Entry<String, CompletableFuture<imvec.spatial.Scores>> e) {
@@ -319,6 +320,7 @@ public final class SpatialExplorer implements WordScorer, LocalisationMaps {
                 // Scored on this thread; a second request for the word waits on the same future.
                 String task = "scoring '" + w + "'";
                 progress.set(task, 0, run.n());
+                scorings.incrementAndGet();
                 try {
                     fresh.complete(c.score(v, SCORE_BATCH, THREADS, d -> progress.set(task, d, run.n())));
                 } catch (Throwable e) {
@@ -336,6 +338,11 @@ public final class SpatialExplorer implements WordScorer, LocalisationMaps {
             }
             throw rethrown(e.getCause());
         }
+    }
+
+    /** How many words were scored over the collection (a word asked for twice while kept counts once). */
+    int scorings() {
+        return scorings.get();
     }
 
     private LabelVectors vectors(String w) {
