@@ -197,6 +197,9 @@ public final class RegionCache {
                                     Map<String, Object> provenance, int batch, int threads, LongConsumer done) throws IOException {
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve(JSON_FILE)); // from here on the directory is not a cache until rebuilt
+        try (var old = Files.list(dir)) { // what a killed build left behind
+            for (Path f : old.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList()) Files.deleteIfExists(f);
+        }
         Layout layout = Layout.of(head);
         int n = scenes.size();
         List<String> ids = new ArrayList<>(n);
