@@ -131,6 +131,8 @@ class RegionCacheTest {
     void aBuildThatFailsHalfWayLeavesNoCacheAndNoTemporaryFiles() throws IOException {
         CosineMapHead head = CosineMapHead.create(768, 3, 100, 8, 13);
         Path d = dir.resolve("broken");
+        Files.createDirectories(d);
+        Files.writeString(d.resolve(".features.npy.123.tmp"), "what a killed build left"); // removed by the next build
         MultiLabelSet failing = new Failing(scenes, 4);
         assertThatThrownBy(() -> RegionCache.build(d, new SpatialJob.Tap(mobilenet, "conv_pw_13_relu", 64), head, failing,
                 RegionCache.Storage.FLOAT16, Map.of(), 2, 2, x -> { })).hasMessageContaining("image 4");
