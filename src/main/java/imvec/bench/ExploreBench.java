@@ -7,6 +7,7 @@ import imvec.explore.ExploreRun;
 import imvec.explore.ExploreServer;
 import imvec.explore.Layouts;
 import imvec.explore.ThumbnailAtlas;
+import imvec.store.AtomicFiles;
 import imvec.store.Manifest;
 import imvec.store.Npy;
 import imvec.util.UserError;
@@ -32,22 +33,44 @@ public final class ExploreBench {
     }
 
     /**
-     * One page measurement; {@code frameMedianMs} is render plus a GPU sync per zoom step, of which
-     * {@code cullMedianMs} finds the points on screen and {@code submitMedianMs} issues the draw
-     * calls; {@code drawnMedian} is the median number of points drawn in a frame.
+     * One page measurement; {@code frameMedianMs} is render plus a GPU sync per zoom step with the map's level of
+     * detail, of which {@code cullMedianMs} finds the points on screen and picks those drawn and
+     * {@code submitMedianMs} issues the draw calls; {@code drawnMedian} of the {@code onScreenMedian} points on
+     * screen are drawn (medians over the frames). {@code fullFrameMedianMs} is the same zoom path drawing every point
+     * on screen, right after on the same page. {@code difference} compares the two pictures at every other step.
      */
-    public record Page(String what, int n, String mode, double firstPaintMs, double frameMedianMs, double frameP90Ms,
-                       double cullMedianMs, double submitMedianMs, int drawnMedian,
+    public record Page(String what, int n, String mode, double lodCell, double firstPaintMs, double frameMedianMs,
+                       double frameP90Ms, double cullMedianMs, double submitMedianMs, int drawnMedian, int onScreenMedian,
+                       double fullFrameMedianMs, double fullFrameP90Ms, Difference difference,
                        String renderer, String marks, String loadBefore, String loadAfter) {
+    }
+
+    /**
+     * Level-of-detail frame against the full frame over {@code steps} zoom steps: the fraction of pixels differing
+     * at all and by more than 64 (of 255) in some channel, and the mean absolute difference per channel over all
+     * pixels; medians and maxima over the steps. Null when the level of detail is off.
+     */
+    public record Difference(int steps, double differMedian, double differMax, double differ64Median, double differ64Max,
+                             double meanAbsMedian, double meanAbsMax) {
+        static Difference of(JsonNode j) {
+            if (j == null || j.isNull() || j.isMissingNode()) return null;
+            return new Difference(j.get("steps").asInt(), j.get("differMedian").asDouble(), j.get("differMax").asDouble(),
+                    j.get("differ64Median").asDouble(), j.get("differ64Max").asDouble(), j.get("meanAbsMedian").asDouble(),
+                    j.get("meanAbsMax").asDouble());
+        }
     }
 
     public record Result(List<String> data, int n, int cores, double buildRunSeconds, double atlasSeconds,
                          double pcaSeconds, List<Page> pages) {
     }
 
-    /** Measures the data set's page, then each synthetic size; {@code stage} hears what is running. */
+    /**
+     * Measures the data set's page, then each synthetic size; {@code stage} hears what is running. {@code lodCell}
+     * sets the map's level-of-detail cell as a fraction of a drawn point (0: every point on screen), null keeps the
+     * page's default. Each page's raw report (every frame's time and counts) lands in {@code out/page-*.json}.
+     */
     public static Result run(List<String> specs, int limit, Path out, Path chromium, List<Integer> synthetic, int frames,
-                             Consumer<String> stage) throws IOException, InterruptedException {
+                             Double lodCell, Consumer<String> stage) throws IOException, InterruptedException {
         if (!Files.isExecutable(chromium)) {
             throw new UserError(chromium + " is not an executable browser; install Debian's chromium (apt-get install chromium) or pass --chromium.");
         }
@@ -72,11 +95,12 @@ public final class ExploreBench {
             pcaSeconds = seconds(t2);
             stage.accept("page with " + n + " thumbnails");
             sink[0] = new CompletableFuture<>();
-            pages.add(measure(chromium, server.url() + "&bench=zoom&frames=" + frames, out, sink[0], n + " images (thumbnails)"));
+            String bench = "&bench=zoom&frames=" + frames + (lodCell == null ? "" : "&lod=" + lodCell);
+            pages.add(measure(chromium, server.url() + bench, out, sink[0], n + " images (thumbnails)"));
             for (int s : synthetic) {
                 stage.accept("page with " + s + " synthetic points");
                 sink[0] = new CompletableFuture<>();
-                pages.add(measure(chromium, server.url() + "&bench=zoom&frames=" + frames + "&synthetic=" + s, out, sink[0],
+                pages.add(measure(chromium, server.url() + bench + "&synthetic=" + s, out, sink[0],
                         s + " synthetic points"));
             }
         }
@@ -96,10 +120,15 @@ public final class ExploreBench {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             JsonNode j = result.get(600, TimeUnit.SECONDS);
-            return new Page(what, j.get("n").asInt(), j.get("mode").asText(), j.get("firstPaintMs").asDouble(),
-                    j.get("frameMedianMs").asDouble(), j.get("frameP90Ms").asDouble(), j.path("cullMedianMs").asDouble(),
-                    j.path("submitMedianMs").asDouble(), j.path("drawnMedian").asInt(), j.path("renderer").asText(),
-                    j.path("marks").toString(), load, TsneBench.loadAverage());
+            savePictures(j.path("difference").path("pictures"), out, what);
+            if (j.path("difference").isObject()) ((com.fasterxml.jackson.databind.node.ObjectNode) j.get("difference")).remove("pictures");
+            AtomicFiles.writeString(out.resolve("page-" + what.replaceAll("[^A-Za-z0-9]+", "-") + ".json"), j.toPrettyString());
+            return new Page(what, j.get("n").asInt(), j.get("mode").asText(), j.path("lodCell").asDouble(),
+                    j.get("firstPaintMs").asDouble(), j.get("frameMedianMs").asDouble(), j.get("frameP90Ms").asDouble(),
+                    j.path("cullMedianMs").asDouble(), j.path("submitMedianMs").asDouble(), j.path("drawnMedian").asInt(),
+                    j.path("onScreenMedian").asInt(), j.path("fullFrameMedianMs").asDouble(), j.path("fullFrameP90Ms").asDouble(),
+                    Difference.of(j.get("difference")), j.path("renderer").asText(), j.path("marks").toString(), load,
+                    TsneBench.loadAverage());
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new UserError("the page did not report its timings within 10 minutes (" + what + ").", e);
         } finally {
@@ -107,6 +136,17 @@ public final class ExploreBench {
             p.destroyForcibly();
             p.waitFor(30, TimeUnit.SECONDS);
             deleteTree(profile);
+        }
+    }
+
+    /** The deepest zoom step's frame with the level of detail and with every point, as {@code out/zoom-*-{lod,full}.jpg}. */
+    private static void savePictures(JsonNode pictures, Path out, String what) throws IOException {
+        for (String kind : List.of("lod", "full")) {
+            String url = pictures.path(kind).asText("");
+            int comma = url.indexOf(',');
+            if (!url.startsWith("data:image/jpeg;base64,") || comma < 0) continue;
+            byte[] jpeg = java.util.Base64.getDecoder().decode(url.substring(comma + 1));
+            AtomicFiles.write(out.resolve("zoom-" + what.replaceAll("[^A-Za-z0-9]+", "-") + kind + ".jpg"), o -> o.write(jpeg));
         }
     }
 

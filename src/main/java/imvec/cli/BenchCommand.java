@@ -86,6 +86,12 @@ final class BenchCommand implements Callable<Integer> {
                             r.decodeImagesPerSecond(), r.decodeSeconds());
                     System.out.printf(Locale.ROOT, "  CPU ms/image: end to end %.1f, engine %.1f, decode %.1f; CPU ratio %.3f%n",
                             r.endToEndCpuMsPerImage(), r.rawCpuMsPerImage(), r.decodeCpuMsPerImage(), r.cpuRatio());
+                    for (var d : List.of(r.decodeOneThread(), r.decodeTwoThreads())) {
+                        System.out.printf(Locale.ROOT, "  read + decode + preprocess, %d thread%s: %.2f CPU ms/image per thread (process %.2f), %.2f ms of wall per image%n",
+                                d.threads(), d.threads() == 1 ? "" : "s", d.threadCpuMsPerImage(), d.processCpuMsPerImage(), d.wallMsPerImage());
+                    }
+                    System.out.printf(Locale.ROOT, "  during end to end: GC %d collections, %.0f ms; the engine waited %.0f ms for decoded batches%n",
+                            r.endToEndGc().collections(), r.endToEndGc().milliseconds(), r.engineWaitSeconds() * 1000);
                     System.out.printf(Locale.ROOT, "  load average %.2f on %d cores%n", r.loadAverage(), r.cores());
                     if (r.torch() != null) {
                         var t = r.torch();
@@ -351,13 +357,20 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--chromium", defaultValue = "/usr/bin/chromium", description = "The browser (default ${DEFAULT-VALUE}).")
         java.nio.file.Path chromium;
 
+        @Option(names = "--lod-cell", description = "The map's level-of-detail cell as a fraction of a drawn point; 0 draws every point"
+                + " on screen (default: the page's, 0.5).")
+        Double lodCell;
+
         @Option(names = "--out", defaultValue = "target/bench-explore", description = "Where the run and its caches go (default ${DEFAULT-VALUE}).")
         java.nio.file.Path out;
 
         @Override
         public Integer call() throws Exception {
             List<Integer> sizes = synthetic.stream().filter(s -> s > 0).toList();
-            imvec.bench.ExploreBench.Result r = imvec.bench.ExploreBench.run(data, images, out, chromium, sizes, frames,
+            if (lodCell != null && !(lodCell >= 0 && lodCell <= 4)) {
+                throw new imvec.util.UserError("--lod-cell must be between 0 (every point) and 4, not " + lodCell + ".");
+            }
+            imvec.bench.ExploreBench.Result r = imvec.bench.ExploreBench.run(data, images, out, chromium, sizes, frames, lodCell,
                     s -> { if (!common.json) System.err.println("imvec: " + s); });
             if (common.json) {
                 common.printJson(r);
@@ -365,14 +378,25 @@ final class BenchCommand implements Callable<Integer> {
             }
             System.out.printf(Locale.ROOT, "%s: %d images, %d cores; run written in %.1f s, thumbnail atlas %.1f s, PCA %.1f s%n",
                     String.join(" + ", r.data()), r.n(), r.cores(), r.buildRunSeconds(), r.atlasSeconds(), r.pcaSeconds());
-            System.out.printf("%-28s %12s %14s %12s  %s%n", "page", "first paint", "median frame", "p90 frame", "load before / after");
+            System.out.printf("%-28s %12s %14s %12s %16s  %s%n", "page", "first paint", "median frame", "p90 frame",
+                    "every point", "load before / after");
             for (imvec.bench.ExploreBench.Page p : r.pages()) {
-                System.out.printf(Locale.ROOT, "%-28s %10.0f ms %11.1f ms %9.1f ms  %s / %s%n", p.what(), p.firstPaintMs(), p.frameMedianMs(),
-                        p.frameP90Ms(), p.loadBefore(), p.loadAfter());
+                System.out.printf(Locale.ROOT, "%-28s %10.0f ms %11.1f ms %9.1f ms %13.1f ms  %s / %s%n", p.what(), p.firstPaintMs(),
+                        p.frameMedianMs(), p.frameP90Ms(), p.fullFrameMedianMs(), p.loadBefore(), p.loadAfter());
             }
+            System.out.println("(median and p90 frame: zooming with the level of detail; every point: median frame of the same zoom drawing"
+                    + " every point on screen, right after)");
             for (imvec.bench.ExploreBench.Page p : r.pages()) {
-                System.out.printf(Locale.ROOT, "%s: median frame split: %.1f ms finding the points on screen, %.1f ms issuing the draw, the rest"
-                        + " drawing (GPU sync); %,d points drawn (median)%n", p.what(), p.cullMedianMs(), p.submitMedianMs(), p.drawnMedian());
+                System.out.printf(Locale.ROOT, "%s: median frame split: %.1f ms finding the points on screen and those drawn, %.1f ms issuing"
+                        + " the draw, the rest drawing (GPU sync); %,d points drawn of %,d on screen (medians; level-of-detail cell %.2f of a"
+                        + " point)%n", p.what(), p.cullMedianMs(), p.submitMedianMs(), p.drawnMedian(), p.onScreenMedian(), p.lodCell());
+                imvec.bench.ExploreBench.Difference d = p.difference();
+                if (d != null) {
+                    System.out.printf(Locale.ROOT, "%s: picture against every point drawn, %d zoom steps: %.2f%% of pixels differ (max %.2f%%),"
+                            + " %.2f%% by more than 64/255 (max %.2f%%); mean absolute difference %.2f/255 (max %.2f)%n", p.what(), d.steps(),
+                            100 * d.differMedian(), 100 * d.differMax(), 100 * d.differ64Median(), 100 * d.differ64Max(), d.meanAbsMedian(),
+                            d.meanAbsMax());
+                }
                 System.out.println(p.what() + ": page milestones (ms since navigation) " + p.marks());
             }
             if (!r.pages().isEmpty()) System.out.println("renderer: " + r.pages().get(0).renderer());

@@ -14,7 +14,8 @@ import java.util.List;
  * rows go stay with each command, since their forms differ.
  */
 final class ExtractOptions {
-    @Option(names = "--labels", description = "CSV of path,label overriding folder labels.")
+    @Option(names = "--labels", paramLabel = "FILE.csv",
+            description = "Relabel the images by a path,label CSV (e.g. an explorer run's labels.csv): keep the images it names, with its labels.")
     Path labels;
 
     @Option(names = "--layers", required = true, split = ",",

@@ -27,6 +27,9 @@ final class FineTuneCommand implements Callable<Integer> {
     Common common;
 
     @Mixin
+    RelabelOption relabel;
+
+    @Mixin
     ModelOptions modelOptions;
 
     @Option(names = "--from", required = true, description = "Tensor to tune from; ONNX Runtime computes it once, frozen.")
@@ -82,7 +85,7 @@ final class FineTuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ImageSet train = IndexedSubset.spread(DataSpecs.open(data, null), trainImages);
+        ImageSet train = IndexedSubset.spread(relabel.open(data), trainImages);
         ImageSet testSet = test == null ? null : IndexedSubset.spread(DataSpecs.open(test, null), testImages);
         if (test == null && testImages > 0) throw new UserError("--test-images needs --test.");
         try (Backbone model = modelOptions.open(); ProgressBar bar = common.progress("cache")) {

@@ -26,6 +26,9 @@ final class Im2VecCommand implements Callable<Integer> {
     @Mixin
     Common common;
 
+    @Mixin
+    RelabelOption relabel;
+
     @Option(names = "--data", required = true, description = "Training set spec, e.g. fashion-mnist:train or folder:cifar10/train.tar.gz.")
     String data;
 
@@ -71,7 +74,8 @@ final class Im2VecCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         WeightInverse.Mode mode = WeightInverse.Mode.parse(inverse);
-        ImageSet train = DataSpecs.open(data, null);
+        relabel.requireTestWhenRelabelled(test);
+        ImageSet train = relabel.open(data);
         String testSpec = test != null ? test : imvec.train.TrainJob.defaultTestSpec(data);
         ImageSet testSet = testSpec == null || testSpec.equals("none") ? null : DataSpecs.open(testSpec, null);
         List<Map<String, Object>> results = new ArrayList<>();

@@ -18,6 +18,9 @@ final class SceneMosaicCommand implements Callable<Integer> {
     @Mixin
     Common common;
 
+    @Mixin
+    RelabelOption relabel;
+
     @Option(names = "--data", required = true, description = "Source images: " + DataSpecs.SYNTAX + ".")
     String data;
 
@@ -54,7 +57,7 @@ final class SceneMosaicCommand implements Callable<Integer> {
                 .optVary(vary).optImageFormat(imageFormat);
         if (background != null) b.optBackground(background);
         if (classes != null) b.optClasses(MosaicScenes.readClassList(classes), classes.toString());
-        ImageSet set = DataSpecs.open(data, null);
+        ImageSet set = relabel.open(data);
         MosaicScenes.Result r;
         try (ProgressBar bar = common.progress("mosaic")) {
             r = b.setSource(set).build().write(out, bar::update);

@@ -17,6 +17,9 @@ final class SceneSplitCommand implements Callable<Integer> {
     @Mixin
     Common common;
 
+    @Mixin
+    RelabelOption relabel;
+
     @Option(names = "--data", required = true, description = "The set whose classes are split: " + DataSpecs.SYNTAX + ".")
     String data;
 
@@ -31,7 +34,7 @@ final class SceneSplitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ImageSet set = DataSpecs.open(data, null);
+        ImageSet set = relabel.open(data);
         ClassSplit split = ClassSplit.draw(set.classes(), unseen, seed);
         split.write(out, set.spec());
         if (common.json) {

@@ -22,6 +22,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     Common common;
 
+    @Mixin
+    RelabelOption relabel;
+
     @Option(names = "--data", required = true, description = "Training set spec, e.g. fashion-mnist:train.")
     String data;
 
@@ -53,7 +56,8 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         imvec.train.Augmentation augmentation = imvec.train.Augmentation.parse(augment);
-        ImageSet train = DataSpecs.open(data, null);
+        relabel.requireTestWhenRelabelled(test);
+        ImageSet train = relabel.open(data);
         String testSpec = test != null ? test : imvec.train.TrainJob.defaultTestSpec(data);
         ImageSet testSet = testSpec == null ? null : DataSpecs.open(testSpec, null);
         imvec.train.TrainJob.Result r;

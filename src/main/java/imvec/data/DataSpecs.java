@@ -2,8 +2,12 @@ package imvec.data;
 
 import imvec.util.UserError;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,6 +20,8 @@ import java.util.regex.Pattern;
  *   <li>{@code cifar100-binary:DIR[:train|:test][#coarse]} — fine labels, or superclasses with {@code #coarse}</li>
  *   <li>{@code folder:PATH} — a directory, {@code .tar}, {@code .tar.gz} or {@code .tgz} of image files</li>
  * </ul>
+ * Specs joined with {@code +} read as one set (same class list). A spec ending in {@code #labels=FILE}
+ * is relabelled by that {@code path,label} CSV ({@link RelabelledSet}).
  * A leading {@code ~/} in a path means the home directory. Any spec may end in {@code [:N]} (its
  * first N images) or {@code [spread N]} (N images spread evenly over it, so a class-sorted folder
  * keeps every class): the suffixes the subsets themselves record, so a manifest's spec reopens.
@@ -23,15 +29,21 @@ import java.util.regex.Pattern;
 public final class DataSpecs {
     public static final String SYNTAX = "fashion-mnist:train|test, idx:IMAGES,LABELS, "
             + "cifar10-binary:DIR[:train|:test], cifar100-binary:DIR[:train|:test][#coarse], "
-            + "folder:PATH (a directory, .tar, .tar.gz or .tgz), each optionally ending in [:N] or [spread N]";
+            + "folder:PATH (a directory, .tar, .tar.gz or .tgz), each optionally ending in [:N] or [spread N]; "
+            + "join specs with + (same classes); end with #labels=FILE.csv to relabel";
 
     private static final String COARSE = "#coarse";
     private static final Pattern SUBSET = Pattern.compile("(.+)\\[(:|spread )(\\d{1,9})]");
+    /** A '+' followed by a scheme joins two specs; a '+' inside a folder's name does not. */
+    private static final Pattern JOIN = Pattern.compile("\\+(?=(?:fashion-mnist|idx|cifar10-binary|cifar100-binary|folder):)");
 
     private DataSpecs() {
     }
 
-    /** Opens {@code spec}; {@code labelsCsv} (nullable) relabels a folder: set. */
+    /**
+     * Opens {@code spec}; {@code labelsCsv} (nullable) relabels it ({@link RelabelledSet}: the images
+     * it names, with its labels), as a spec ending in {@code #labels=FILE} does.
+     */
     public static ImageSet open(String spec, Path labelsCsv) {
         return open(spec, labelsCsv, Downloader.Progress.NONE);
     }
@@ -42,26 +54,55 @@ public final class DataSpecs {
             throw new UserError("no data spec given; use one of " + SYNTAX);
         }
         Matcher subset = SUBSET.matcher(spec);
-        if (subset.matches()) {
+        if (subset.matches() && isWholeSpec(subset.group(1))) {
             int n = Integer.parseInt(subset.group(3));
             if (n < 1) throw new UserError("data spec '" + spec + "' asks for " + n + " images; ask for at least 1.");
             ImageSet base = open(subset.group(1), labelsCsv, progress);
             return subset.group(2).equals(":") ? IndexedSubset.head(base, n) : IndexedSubset.spread(base, n);
         }
+        int fragment = spec.lastIndexOf(RelabelledSet.FRAGMENT);
+        if (fragment >= 0) {
+            Path named = path(requireArgument(spec, spec.substring(fragment + RelabelledSet.FRAGMENT.length())));
+            if (labelsCsv != null && !sameFile(named, labelsCsv)) {
+                throw new UserError("data spec '" + spec + "' already takes its labels from " + named
+                        + ", and --labels names another file, " + labelsCsv + "; give one of them.");
+            }
+            return RelabelledSet.of(open(spec.substring(0, fragment), null, progress), named);
+        }
+        if (labelsCsv != null) return RelabelledSet.of(open(spec, null, progress), labelsCsv);
+        String[] joined = JOIN.split(spec);
+        if (joined.length > 1) {
+            List<ImageSet> parts = new ArrayList<>();
+            for (String one : joined) parts.add(open(one.strip(), null, progress));
+            return JoinedSet.of(spec, parts);
+        }
         int colon = spec.indexOf(':');
         String scheme = colon < 0 ? spec : spec.substring(0, colon);
         String rest = colon < 0 ? "" : spec.substring(colon + 1);
-        if (labelsCsv != null && !scheme.equals("folder")) {
-            throw new UserError("a labels CSV (" + labelsCsv + ") relabels folder: specs only, not " + spec);
-        }
         return switch (scheme) {
             case "fashion-mnist" -> new FashionMnist().open(requireArgument(spec, rest), progress);
             case "idx" -> openIdx(spec, rest);
             case "cifar10-binary" -> openCifar10(spec, rest);
             case "cifar100-binary" -> openCifar100(spec, rest);
-            case "folder" -> FolderSet.open(path(requireArgument(spec, rest)), labelsCsv, spec);
+            case "folder" -> FolderSet.openAs(path(requireArgument(spec, rest)), spec);
             default -> throw new UserError("unknown data spec '" + spec + "'; use one of " + SYNTAX);
         };
+    }
+
+    /**
+     * Whether a subset suffix after {@code base} takes a subset of all of it: yes for a single spec
+     * or a relabelled one; in {@code a[:5]+b[:5]} the suffix belongs to the last part only.
+     */
+    private static boolean isWholeSpec(String base) {
+        return base.contains(RelabelledSet.FRAGMENT) || JOIN.split(base).length == 1;
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        }
     }
 
     private static ImageSet openIdx(String spec, String rest) {

@@ -6,6 +6,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.FileVisitOption;
@@ -34,9 +36,67 @@ public final class FolderSet implements ImageSet {
     public static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif");
 
     /** Fetches the encoded bytes of image {@code index}; safe to call from several threads. */
-    @FunctionalInterface
     private interface Source {
         byte[] bytes(int index) throws IOException;
+
+        /**
+         * The bytes of image {@code index} in the first {@link Encoded#length} entries of an array
+         * that may be this thread's reused buffer, valid until the thread's next call.
+         */
+        Encoded reused(int index) throws IOException;
+    }
+
+    /** Encoded file bytes: the first {@code length} entries of {@code bytes}. */
+    private record Encoded(byte[] bytes, int length) {
+    }
+
+    /** Files on disk: extraction reads each into a per-thread buffer, so a file costs no heap allocation. */
+    private record OnDisk(Path[] paths, ThreadLocal<byte[]> buffer) implements Source {
+        /** A bigger file gets its own array, so a rare huge one does not stay allocated for every thread. */
+        private static final int MAX_REUSED_BYTES = 16 << 20;
+
+        OnDisk(Path[] paths) {
+            this(paths, ThreadLocal.withInitial(() -> new byte[256 << 10]));
+        }
+
+        @Override
+        public byte[] bytes(int index) throws IOException {
+            return Files.readAllBytes(paths[index]);
+        }
+
+        @Override
+        public Encoded reused(int index) throws IOException {
+            try (FileChannel in = FileChannel.open(paths[index])) {
+                long size = in.size();
+                if (size > MAX_REUSED_BYTES) {
+                    byte[] own = bytes(index);
+                    return new Encoded(own, own.length);
+                }
+                byte[] buf = buffer.get();
+                if (buf.length < size) {
+                    buf = new byte[(int) Math.min(MAX_REUSED_BYTES, Math.max(size, buf.length * 2L))];
+                    buffer.set(buf);
+                }
+                ByteBuffer into = ByteBuffer.wrap(buf, 0, (int) size);
+                while (into.hasRemaining() && in.read(into) >= 0) {
+                    // a read may return fewer bytes than asked; the loop ends at the size or the end of the file
+                }
+                return new Encoded(buf, into.position());
+            }
+        }
+    }
+
+    /** Archive entries already in memory, one exact-length array each. */
+    private record InMemory(byte[][] blobs) implements Source {
+        @Override
+        public byte[] bytes(int index) {
+            return blobs[index];
+        }
+
+        @Override
+        public Encoded reused(int index) {
+            return new Encoded(blobs[index], blobs[index].length);
+        }
     }
 
     /** Ids in order, their labels, and the sorted class names. */
@@ -53,17 +113,23 @@ public final class FolderSet implements ImageSet {
         this.source = source;
     }
 
-    /** Opens a directory or tar archive; {@code labelsCsv} may be null. */
-    public static FolderSet open(Path path, Path labelsCsv) {
-        return open(path, labelsCsv, "folder:" + path);
+    /** Opens a directory or tar archive, labelled by its folders. */
+    public static FolderSet open(Path path) {
+        return openAs(path, "folder:" + path);
     }
 
-    static FolderSet open(Path path, Path labelsCsv, String spec) {
+    /** Opens a directory or tar archive; {@code labelsCsv} (nullable) relabels it ({@link RelabelledSet}). */
+    public static ImageSet open(Path path, Path labelsCsv) {
+        FolderSet set = open(path);
+        return labelsCsv == null ? set : RelabelledSet.of(set, labelsCsv);
+    }
+
+    static FolderSet openAs(Path path, String spec) {
         if (Files.isDirectory(path)) {
             SortedMap<String, Path> files = listDirectory(path);
-            Labelled labelled = label(spec, files.keySet(), labelsCsv);
+            Labelled labelled = label(spec, files.keySet());
             Path[] paths = Arrays.stream(labelled.ids()).map(files::get).toArray(Path[]::new);
-            return new FolderSet(spec, labelled, index -> Files.readAllBytes(paths[index]));
+            return new FolderSet(spec, labelled, new OnDisk(paths));
         }
         if (!Files.exists(path)) {
             throw new UserError(path + " does not exist (from data spec " + spec + ")");
@@ -73,19 +139,17 @@ public final class FolderSet implements ImageSet {
                     + spec + " cannot read it");
         }
         SortedMap<String, byte[]> entries = readTar(path);
-        Labelled labelled = label(spec, entries.keySet(), labelsCsv);
-        // Only the images kept are held on to; entries a labels CSV leaves out become garbage.
+        Labelled labelled = label(spec, entries.keySet());
         byte[][] blobs = Arrays.stream(labelled.ids()).map(entries::get).toArray(byte[][]::new);
-        return new FolderSet(spec, labelled, index -> blobs[index]);
+        return new FolderSet(spec, labelled, new InMemory(blobs));
     }
 
-    private static Labelled label(String spec, Set<String> found, Path labelsCsv) {
+    private static Labelled label(String spec, Set<String> found) {
         if (found.isEmpty()) {
             throw new UserError(spec + " holds no image files (" + String.join(", ", new TreeSet<>(EXTENSIONS))
                     + "), subfolders included");
         }
-        SortedMap<String, String> byId = labelsCsv == null ? labelsFromPaths(found)
-                : labelsFromCsv(labelsCsv, found, spec);
+        SortedMap<String, String> byId = labelsFromPaths(found);
         List<String> classes = List.copyOf(new TreeSet<>(byId.values()));
         String[] ids = byId.keySet().toArray(String[]::new);
         int[] labels = new int[ids.length];
@@ -113,18 +177,6 @@ public final class FolderSet implements ImageSet {
         int underscore = id.indexOf('_');
         int dot = id.lastIndexOf('.');
         return id.substring(0, underscore > 0 ? underscore : dot > 0 ? dot : id.length());
-    }
-
-    private static SortedMap<String, String> labelsFromCsv(Path csv, Set<String> ids, String spec) {
-        SortedMap<String, String> labelled = new TreeMap<>();
-        for (LabelsCsv.Row row : LabelsCsv.read(csv)) {
-            if (!ids.contains(row.path())) {
-                throw new UserError(csv + " line " + row.line() + " names " + row.path()
-                        + ", which is not an image file in " + spec);
-            }
-            labelled.put(row.path(), row.label());
-        }
-        return labelled;
     }
 
     private static SortedMap<String, Path> listDirectory(Path root) {
@@ -238,7 +290,13 @@ public final class FolderSet implements ImageSet {
 
     @Override
     public void readInto(int index, Preprocess pre, float[] dst, int offset) throws UnreadableImageException {
-        Images.decodeInto(bytes(index), id(index), pre, dst, offset);
+        Encoded e;
+        try {
+            e = source.reused(index);
+        } catch (IOException ex) {
+            throw new UnreadableImageException(id(index), "cannot read the file (" + DataFiles.describe(ex) + ")");
+        }
+        Images.decodeInto(e.bytes(), e.length(), id(index), pre, dst, offset);
     }
 
     private byte[] bytes(int index) throws UnreadableImageException {

@@ -97,15 +97,29 @@ public final class Images {
      * throws as {@link #decode} does, carrying the JDK decoder's padded image.
      */
     public static void decodeInto(byte[] bytes, String id, Preprocess pre, float[] dst, int offset) throws UnreadableImageException {
-        decodeInto(bytes, id, pre, dst, offset, TURBO.decoder(), SPEED);
+        decodeInto(bytes, bytes.length, id, pre, dst, offset);
+    }
+
+    /**
+     * As {@link #decodeInto(byte[], String, Preprocess, float[], int)} on the first {@code length}
+     * bytes of {@code bytes}: a reader can then reuse one file buffer per thread.
+     */
+    public static void decodeInto(byte[] bytes, int length, String id, Preprocess pre, float[] dst, int offset) throws UnreadableImageException {
+        decodeInto(bytes, length, id, pre, dst, offset, TURBO.decoder(), SPEED);
     }
 
     static void decodeInto(byte[] bytes, String id, Preprocess pre, float[] dst, int offset, TurboJpeg turbo, TurboJpeg.Speed speed)
             throws UnreadableImageException {
+        decodeInto(bytes, bytes.length, id, pre, dst, offset, turbo, speed);
+    }
+
+    static void decodeInto(byte[] bytes, int length, String id, Preprocess pre, float[] dst, int offset, TurboJpeg turbo,
+                           TurboJpeg.Speed speed) throws UnreadableImageException {
+        if (length < 0 || length > bytes.length) throw new IllegalArgumentException("length " + length + " outside 0.." + bytes.length);
         int minWidth = DCT_SCALING ? pre.width() : 0, minHeight = DCT_SCALING ? pre.height() : 0;
-        if (turbo != null && isJpeg(bytes)) {
+        if (turbo != null && isJpeg(bytes, length)) {
             try {
-                TurboJpeg.Decoded d = turbo.decodeReusing(bytes, id, minWidth, minHeight, speed);
+                TurboJpeg.Decoded d = turbo.decodeReusing(bytes, length, id, minWidth, minHeight, speed);
                 if (d != null) {
                     pre.apply(d.pixels(), d.width(), d.height(), d.channels(), d.origin(), dst, offset);
                     return;
@@ -114,11 +128,16 @@ public final class Images {
                 // as in decode: the JDK decoder reports the early end and keeps the padded image
             }
         }
-        pre.apply(decodeImageIO(bytes, id), dst, offset);
+        // The JDK decoder's path is the rare one (other formats, CMYK, grey profiles): a copy of the exact bytes is fine there.
+        pre.apply(decodeImageIO(length == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, length), id), dst, offset);
     }
 
     private static boolean isJpeg(byte[] b) {
-        return b.length > 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF;
+        return isJpeg(b, b.length);
+    }
+
+    private static boolean isJpeg(byte[] b, int length) {
+        return length > 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF;
     }
 
     /**

@@ -1,6 +1,5 @@
 package imvec.data;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -8,7 +7,7 @@ import java.util.stream.IntStream;
  * The images of a set at chosen indices: its first n, an even spread, or a held-out split;
  * {@code part} names it in the spec.
  */
-public record IndexedSubset(ImageSet base, int[] indices, String part) implements ImageSet {
+public record IndexedSubset(ImageSet base, int[] indices, String part) implements IndexedView {
     /** The first {@code n} images (for benchmarks and quick looks); the whole set when n ≤ 0 or n ≥ its size. */
     public static ImageSet head(ImageSet base, int n) {
         return n <= 0 || n >= base.size() ? base : new IndexedSubset(base, IntStream.range(0, n).toArray(), ":" + n);
@@ -57,22 +56,7 @@ public record IndexedSubset(ImageSet base, int[] indices, String part) implement
     }
 
     @Override
-    public String id(int index) {
-        return base.id(indices[index]);
-    }
-
-    @Override
-    public Image read(int index) throws IOException {
-        return base.read(indices[index]);
-    }
-
-    @Override
-    public Image read(int index, int minWidth, int minHeight) throws IOException {
-        return base.read(indices[index], minWidth, minHeight);
-    }
-
-    @Override
-    public void readInto(int index, Preprocess pre, float[] dst, int offset) throws IOException {
-        base.readInto(indices[index], pre, dst, offset);
+    public int baseIndex(int index) {
+        return indices[index];
     }
 }

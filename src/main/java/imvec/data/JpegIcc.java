@@ -21,9 +21,14 @@ final class JpegIcc {
 
     /** The profile's bytes, its chunks joined in file order; null when there is none. */
     static byte[] profile(byte[] jpeg) {
+        return profile(jpeg, jpeg.length);
+    }
+
+    /** As {@link #profile(byte[])} on the first {@code length} bytes (a reused, longer buffer). */
+    static byte[] profile(byte[] jpeg, int length) {
         ByteArrayOutputStream icc = null;
         int i = 2; // after SOI
-        while (i + 4 <= jpeg.length && (jpeg[i] & 0xFF) == 0xFF) {
+        while (i + 4 <= length && (jpeg[i] & 0xFF) == 0xFF) {
             int marker = jpeg[i + 1] & 0xFF;
             if (marker == 0xFF) { // fill byte
                 i++;
@@ -31,7 +36,7 @@ final class JpegIcc {
             }
             if (marker == 0xDA || marker == 0xD9) break; // start of scan or end of image: no more headers
             int len = ((jpeg[i + 2] & 0xFF) << 8) | (jpeg[i + 3] & 0xFF);
-            if (len < 2 || i + 2 + len > jpeg.length) break;
+            if (len < 2 || i + 2 + len > length) break;
             int body = i + 4, bodyLen = len - 2;
             if (marker == 0xE2 && bodyLen > ICC_ID.length + 2 && startsWith(jpeg, body, ICC_ID)) {
                 if (icc == null) icc = new ByteArrayOutputStream();

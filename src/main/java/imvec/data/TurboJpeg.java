@@ -31,7 +31,8 @@ public final class TurboJpeg {
     private static final List<Path> LIBRARY_DIRS = List.of(Path.of("/usr/lib/x86_64-linux-gnu"),
             Path.of("/usr/lib/aarch64-linux-gnu"), Path.of("/usr/lib64"), Path.of("/usr/lib"), Path.of("/usr/local/lib"));
 
-    private final MethodHandle create;     // TJDecompressor(byte[])
+    private final MethodHandle create;     // TJDecompressor()
+    private final MethodHandle source;     // void setSourceImage(byte[] jpeg, int length)
     private final MethodHandle width;      // int getWidth()
     private final MethodHandle height;     // int getHeight()
     private final MethodHandle colorspace; // int getColorspace()
@@ -49,7 +50,9 @@ public final class TurboJpeg {
         Class<?> dec = Class.forName(PKG + "TJDecompressor", true, loader);
         tjException = Class.forName(PKG + "TJException", true, loader);
         Class<?> factor = Class.forName(PKG + "TJScalingFactor", true, loader);
-        create = lookup.findConstructor(dec, MethodType.methodType(void.class, byte[].class)).asType(MethodType.methodType(Object.class, byte[].class));
+        create = lookup.findConstructor(dec, MethodType.methodType(void.class)).asType(MethodType.methodType(Object.class));
+        source = lookup.findVirtual(dec, "setSourceImage", MethodType.methodType(void.class, byte[].class, int.class))
+                .asType(MethodType.methodType(void.class, Object.class, byte[].class, int.class));
         width = lookup.findVirtual(dec, "getWidth", MethodType.methodType(int.class)).asType(MethodType.methodType(int.class, Object.class));
         height = lookup.findVirtual(dec, "getHeight", MethodType.methodType(int.class)).asType(MethodType.methodType(int.class, Object.class));
         colorspace = lookup.findVirtual(dec, "getColorspace", MethodType.methodType(int.class)).asType(MethodType.methodType(int.class, Object.class));
@@ -143,7 +146,7 @@ public final class TurboJpeg {
      * {@link TruncatedImageException}: libjpeg pads it with grey and would only warn.
      */
     public Image decode(byte[] jpeg, String id, int minWidth, int minHeight, Speed speed) throws TruncatedImageException {
-        Decoded d = decode(jpeg, id, minWidth, minHeight, speed, byte[]::new);
+        Decoded d = decode(jpeg, jpeg.length, id, minWidth, minHeight, speed, byte[]::new);
         return d == null ? null : new Image(d.width(), d.height(), d.channels(), d.pixels(), d.origin());
     }
 
@@ -164,8 +167,8 @@ public final class TurboJpeg {
      * every image: valid only until the thread's next call. For a consumer that preprocesses the
      * pixels straight away (extraction), so decoding allocates nothing per image.
      */
-    Decoded decodeReusing(byte[] jpeg, String id, int minWidth, int minHeight, Speed speed) throws TruncatedImageException {
-        return decode(jpeg, id, minWidth, minHeight, speed, n -> {
+    Decoded decodeReusing(byte[] jpeg, int length, String id, int minWidth, int minHeight, Speed speed) throws TruncatedImageException {
+        return decode(jpeg, length, id, minWidth, minHeight, speed, n -> {
             if (n > MAX_REUSED_BYTES) return new byte[n];
             byte[] b = scratch.get();
             if (b.length < n) {
@@ -176,9 +179,33 @@ public final class TurboJpeg {
         });
     }
 
-    private Decoded decode(byte[] jpeg, String id, int minWidth, int minHeight, Speed speed, java.util.function.IntFunction<byte[]> buffer)
-            throws TruncatedImageException {
-        byte[] icc = JpegIcc.profile(jpeg);
+    /**
+     * This thread's decompressor, kept across images: a new TJDecompressor per image costs a
+     * native handle and a finalizer registration, which the garbage collector then has to process.
+     */
+    private final ThreadLocal<Object> decompressor = new ThreadLocal<>();
+
+    private Object decompressor() throws Throwable {
+        Object d = decompressor.get();
+        if (d == null) {
+            d = create.invokeExact();
+            decompressor.set(d);
+        }
+        return d;
+    }
+
+    /** After an error libjpeg's state is not trusted: the next image gets a fresh decompressor. */
+    private void discardDecompressor() {
+        Object d = decompressor.get();
+        decompressor.remove();
+        if (d != null) closeQuietly(d);
+    }
+
+    /** Decodes the first {@code length} bytes of {@code jpeg} (the array may be a longer, reused buffer). */
+    private Decoded decode(byte[] jpeg, int length, String id, int minWidth, int minHeight, Speed speed,
+                           java.util.function.IntFunction<byte[]> buffer) throws TruncatedImageException {
+        if (length <= 0 || length > jpeg.length) throw new IllegalArgumentException("length " + length + " outside 1.." + jpeg.length);
+        byte[] icc = JpegIcc.profile(jpeg, length);
         IccToSrgb toSrgb = null;
         if (icc != null && !JpegIcc.isSrgb(icc)) {
             toSrgb = IccToSrgb.forProfile(icc);
@@ -187,16 +214,13 @@ public final class TurboJpeg {
         Object d;
         int w, h, cs;
         try {
-            d = create.invokeExact(jpeg);
-        } catch (Throwable t) {
-            return rejected(t);
-        }
-        try {
+            d = decompressor();
+            source.invokeExact(d, jpeg, length);
             w = (int) width.invokeExact(d);
             h = (int) height.invokeExact(d);
             cs = (int) colorspace.invokeExact(d);
         } catch (Throwable t) {
-            closeQuietly(d);
+            discardDecompressor();
             return rejected(t);
         }
         try {
@@ -213,6 +237,7 @@ public final class TurboJpeg {
             try {
                 decompress.invokeExact(d, px, 0, 0, sw, sw * channels, sh, channels == 1 ? pfGray : pfRgb, flags);
             } catch (Throwable t) {
+                discardDecompressor();
                 if (!tjException.isInstance(t)) return rethrowUnchecked(t);
                 String msg = String.valueOf(t.getMessage());
                 if (isPrematureEnd(msg)) throw new TruncatedImageException(id, "JPEG data ends early (" + msg.strip() + ")");
@@ -225,8 +250,6 @@ public final class TurboJpeg {
             throw e;
         } catch (Throwable t) {
             return rethrowUnchecked(t);
-        } finally {
-            closeQuietly(d);
         }
     }
 

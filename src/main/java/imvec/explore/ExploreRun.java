@@ -1,7 +1,9 @@
 package imvec.explore;
 
 import imvec.data.Image;
+import imvec.data.DataSpecs;
 import imvec.data.ImageSet;
+import imvec.data.RelabelledSet;
 import imvec.store.Manifest;
 import imvec.store.Npy;
 import imvec.util.UserError;
@@ -227,8 +229,9 @@ public final class ExploreRun {
             if (dataIndex != null) return dataIndex;
             Manifest.Data d = manifest.data();
             if (d == null || d.spec() == null) throw new UserError("the run's manifest records no data spec, so its images cannot be shown.");
-            Path labelsCsv = d.labelsFile() == null ? null : Path.of(d.labelsFile());
-            ImageSet set = JoinedSet.open(d.spec(), labelsCsv);
+            // A spec that names its labels file carries it as an absolute path, which outlives a relative labels_file.
+            Path labelsCsv = d.labelsFile() == null || d.spec().contains(RelabelledSet.FRAGMENT) ? null : Path.of(d.labelsFile());
+            ImageSet set = DataSpecs.open(d.spec(), labelsCsv);
             Map<String, Integer> byId = new HashMap<>(set.size() * 2);
             for (int i = 0; i < set.size(); i++) byId.put(set.id(i), i);
             int[] map = new int[n()];

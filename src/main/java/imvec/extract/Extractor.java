@@ -57,9 +57,12 @@ public final class Extractor {
      * @param extracted       images decoded and run through the model by this call; 0 when an
      *                        earlier run had already extracted every chunk and only assembly was left
      * @param imagesPerSecond {@code extracted} over the time taken, 0 when nothing was extracted
+     * @param engineWaitSeconds time the engine's thread spent waiting for a decoded batch (the
+     *                          pipeline's start included): what decoding failed to hide
      */
     public record Result(Path runDir, Manifest manifest, int rows, int skipped, double seconds,
-                         double imagesPerSecond, int resumedChunks, boolean alreadyComplete, int extracted) {
+                         double imagesPerSecond, int resumedChunks, boolean alreadyComplete, int extracted,
+                         double engineWaitSeconds) {
     }
 
     private final ImageSet data;
@@ -136,12 +139,12 @@ public final class Extractor {
         int resumed = chunks - todo.size();
         long doneImages = (long) resumed * chunkSize;
         listener.progress(Math.min(doneImages, data.size()), data.size());
-        extractChunks(partial, todo, doneImages);
+        double waited = extractChunks(partial, todo, doneImages);
         Manifest m = assemble(out, partial, chunks, fingerprint);
         deleteTree(partial);
         double secs = (System.nanoTime() - start) / 1e9;
         int fresh = todo.stream().mapToInt(c -> Math.min(chunkSize, data.size() - c * chunkSize)).sum();
-        return new Result(out, m, m.n(), m.skipped().size(), secs, fresh == 0 ? 0 : fresh / secs, resumed, false, fresh);
+        return new Result(out, m, m.n(), m.skipped().size(), secs, fresh == 0 ? 0 : fresh / secs, resumed, false, fresh, waited);
     }
 
     // ---- set-up --------------------------------------------------------------------------
@@ -198,7 +201,7 @@ public final class Extractor {
         Manifest m = Manifest.read(out);
         Object old = m.extraction() == null ? null : m.extraction().get("fingerprint");
         if (fingerprint.equals(old) && !force) {
-            return new Result(out, m, m.n(), m.skipped().size(), 0, 0, 0, true, 0);
+            return new Result(out, m, m.n(), m.skipped().size(), 0, 0, 0, true, 0, 0);
         }
         if (!force) {
             throw new UserError(out + " already holds a finished run made with other settings; pass --force to replace it or choose another --out.");
@@ -234,7 +237,8 @@ public final class Extractor {
     private record Batch(int chunk, int[] indices, float[] pixels, List<Manifest.Skipped> skipped) {
     }
 
-    private void extractChunks(Path partial, List<Integer> todo, long doneImages) throws IOException {
+    /** Returns the seconds the engine waited for decoded batches. */
+    private double extractChunks(Path partial, List<Integer> todo, long doneImages) throws IOException {
         aborting = false;
         List<int[]> batches = new ArrayList<>();
         for (int c : todo) {
@@ -247,33 +251,39 @@ public final class Extractor {
             return t;
         });
         try {
-            Deque<Future<Batch>> ahead = new ArrayDeque<>();
+            Deque<Pending> ahead = new ArrayDeque<>();
             int next = 0;
             int prefetch = Math.max(2, decodeThreads * 2);
             ChunkBuffer buf = null;
+            long waited = 0;
+            freeBatches.clear();
             while (next < batches.size() || !ahead.isEmpty()) {
                 while (next < batches.size() && ahead.size() < prefetch) {
                     int[] spec = batches.get(next++);
-                    ahead.add(pool.submit(() -> decode(spec[0], spec[1], spec[2])));
+                    ahead.add(submit(pool, spec[0], spec[1], spec[2]));
                 }
-                Batch b = await(ahead.poll());
+                long w0 = System.nanoTime();
+                Batch b = assemble(ahead.poll());
+                waited += System.nanoTime() - w0;
                 if (buf != null && buf.chunk != b.chunk()) {
                     buf.commit(partial);
                     buf = null;
                 }
                 if (buf == null) buf = new ChunkBuffer(b.chunk());
                 buf.add(b, infer(b));
+                recycle(b);
                 doneImages += b.indices().length + b.skipped().size();
                 listener.progress(Math.min(doneImages, data.size()), data.size());
             }
             if (buf != null) buf.commit(partial);
+            return waited / 1e9;
         } finally {
             aborting = true;
             pool.shutdownNow();
         }
     }
 
-    private static Batch await(Future<Batch> f) throws IOException {
+    private static <T> T await(Future<T> f) throws IOException {
         try {
             return f.get();
         } catch (InterruptedException e) {
@@ -286,19 +296,83 @@ public final class Extractor {
         }
     }
 
+    /** A batch being decoded: its images split into one contiguous part per decoding thread. */
+    private record Pending(int chunk, int from, int to, float[] pixels, List<Future<Part>> parts) {
+    }
+
+    /** Images {@code from..to} of a batch: which decoded (into their own slots) and which were skipped. */
+    private record Part(int from, boolean[] decoded, List<Manifest.Skipped> skipped) {
+    }
+
+    /**
+     * Queues a batch as one part per decoding thread rather than one task per batch: a batch is
+     * then ready in the time all threads together take to decode it, so the engine's first batch
+     * (and any it catches up to) waits a fraction of what one thread decoding 32 images would take.
+     */
+    private Pending submit(ExecutorService pool, int chunk, int from, int to) {
+        float[] px = to - from == batchSize ? batchArray(batchSize * preprocess.size()) : new float[(to - from) * preprocess.size()];
+        int parts = Math.min(decodeThreads, to - from);
+        List<Future<Part>> fs = new ArrayList<>(parts);
+        for (int k = 0; k < parts; k++) {
+            int a = from + (to - from) * k / parts, b = from + (to - from) * (k + 1) / parts;
+            fs.add(pool.submit(() -> decode(a, b, from, px)));
+        }
+        return new Pending(chunk, from, to, px, fs);
+    }
+
+    /** Waits for a batch's parts; images that did not decode are dropped and the rest moved up, in order. */
+    private Batch assemble(Pending p) throws IOException {
+        int per = preprocess.size();
+        int[] ok = new int[p.to() - p.from()];
+        int n = 0;
+        List<Manifest.Skipped> skipped = new ArrayList<>();
+        for (Future<Part> f : p.parts()) {
+            Part part = await(f);
+            for (int k = 0; k < part.decoded().length; k++) if (part.decoded()[k]) ok[n++] = part.from() + k;
+            skipped.addAll(part.skipped());
+        }
+        if (n == ok.length) return new Batch(p.chunk(), ok, p.pixels(), skipped);
+        float[] kept = new float[n * per];
+        for (int k = 0; k < n; k++) System.arraycopy(p.pixels(), (ok[k] - p.from()) * per, kept, k * per, per);
+        if (p.pixels().length == batchSize * per) freeBatches.add(p.pixels());
+        return new Batch(p.chunk(), Arrays.copyOf(ok, n), kept, skipped);
+    }
+
+    /**
+     * Batch arrays the engine is done with, for the decoding threads to fill again: a batch of
+     * 32 images at 224² is a 19 MB array, which G1 allocates as a humongous object; a fresh one per
+     * batch was a stream of such allocations and the young collections they start.
+     */
+    private final Queue<float[]> freeBatches = new ConcurrentLinkedQueue<>();
+
+    /** A full-size batch array, reused when one is free. */
+    private float[] batchArray(int length) {
+        float[] a = freeBatches.poll();
+        return a != null && a.length == length ? a : new float[length];
+    }
+
+    /** The pixels go back to the pool unless the run stores the input itself ({@link ChunkBuffer} then holds them). */
+    private void recycle(Batch b) {
+        if (storesInput() || b.pixels().length != batchSize * preprocess.size()) return;
+        freeBatches.add(b.pixels());
+    }
+
+    private boolean storesInput() {
+        return layers.stream().anyMatch(l -> l.name().equals(LayerRequest.INPUT));
+    }
+
     /** Set when the batches still decoding ahead will not be used; they then stay quiet. */
     private volatile boolean aborting;
 
-    private Batch decode(int chunk, int from, int to) throws IOException {
+    /** Decodes images {@code a..b} of the batch starting at {@code from} into their slots of {@code px}. */
+    private Part decode(int a, int b, int from, float[] px) throws IOException {
         int per = preprocess.size();
-        float[] px = new float[(to - from) * per];
-        int[] ok = new int[to - from];
-        int n = 0;
+        boolean[] decoded = new boolean[b - a];
         List<Manifest.Skipped> skipped = new ArrayList<>();
-        for (int i = from; i < to; i++) {
+        for (int i = a; i < b; i++) {
             try {
-                readInto(i, px, n * per);
-                ok[n++] = i;
+                readInto(i, px, (i - from) * per);
+                decoded[i - a] = true;
             } catch (UnreadableImageException e) {
                 // Decoding ahead of a run that has stopped (a full disk, an error) is cut off by the
                 // interrupt; what it failed to read was not the image's fault, so it is not reported.
@@ -312,7 +386,7 @@ public final class Extractor {
                 listener.warn("skipped unreadable image " + e.getMessage());
             }
         }
-        return new Batch(chunk, Arrays.copyOf(ok, n), n == to - from ? px : Arrays.copyOf(px, n * per), skipped);
+        return new Part(a, decoded, skipped);
     }
 
     /** Image {@code i}'s model input; a truncated image is kept, padded as its decoder left it, only when asked to. */
@@ -333,7 +407,7 @@ public final class Extractor {
         for (LayerRequest r : layers) if (!r.name().equals(LayerRequest.INPUT)) names.add(r.name());
         if (topK > 0 && !names.contains(outputLayer())) names.add(outputLayer());
         if (!names.isEmpty()) out.putAll(backbone.forward(b.pixels(), n, names));
-        out.put(LayerRequest.INPUT, new Tensor(new long[]{n, preprocess.channels(), preprocess.height(), preprocess.width()}, b.pixels()));
+        if (storesInput()) out.put(LayerRequest.INPUT, new Tensor(new long[]{n, preprocess.channels(), preprocess.height(), preprocess.width()}, b.pixels()));
         return out;
     }
 

@@ -21,7 +21,8 @@ public interface Backbone extends AutoCloseable {
     String sha256();
 
     /**
-     * Runs a batch and returns the named layers.
+     * Runs a batch and returns the named layers. The returned tensors never share {@code nchw},
+     * and it is not kept after the call: a caller may refill it with the next batch.
      *
      * @param nchw   {@code n × channels × height × width} float32 values, C order
      * @param n      batch size

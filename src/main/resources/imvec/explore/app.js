@@ -54,17 +54,20 @@ async function main() {
   view.setData({ n: S.n, atlas: S.run.atlas, textures: preview ? null : textures, colours, flags,
     preview: preview ? { layout: preview, texture: textures[0] } : null });
   view.setStyle({ size: defaultSize(S.n), thumbs: !points });
+  if (api.query.has('lod')) view.setStyle({ lodCell: Number(api.query.get('lod')) });
   $('size').value = view.size;
   recolour();
   mark('colours');
   applyLayout('pca2', await layoutLoad);
   if (Number(api.query.get('zoom')) > 0) view.zoomBy(Number(api.query.get('zoom')));
-  view.renderNow(); view.finish();
+  // The first paint shows every image; the level of detail starts with the frames after it.
+  view.renderNow({ full: true }); view.finish();
   state.firstPaintMs = Math.round(performance.now());
   state.drawn = S.n; state.ready = true;
   status('');
   showLabels();
   wire();
+  setTimeout(() => view.warmUp(), 0);
   // The full thumbnails once the first paint is up, so they do not compete with it for the processor.
   const full = preview ? loadPages('/api/atlas/', S.run.atlas.pages).then((t) => {
     view.setTextures(t);
@@ -637,25 +640,76 @@ async function exportSelection(format) {
 }
 
 // ---- benchmarks (imvec bench explore) ----
+/**
+ * Times each frame of a zoom in and out about the centre with the level of detail, then the same path drawing every
+ * point on screen, then replays it comparing the two pictures pixel by pixel.
+ */
 async function benchZoom() {
   const frames = Number(api.query.get('frames') || 60);
-  const times = [], drawn = [], cull = [], submit = [];
-  const f = 1.06;
-  for (let i = 0; i < frames; i++) {
-    view.zoomBy(i < frames / 2 ? f : 1 / f);
-    const t0 = performance.now();
-    view.renderNow(); view.finish();
-    times.push(performance.now() - t0);
-    drawn.push(view.drawnPoints); cull.push(view.cullMs); submit.push(view.submitMs);
-    await new Promise((r) => requestAnimationFrame(r));
-  }
-  const sorted = [...times].sort((a, b) => a - b);
+  const lodCell = view.lodCell;
+  const lod = await zoomPath(frames);
+  view.setStyle({ lodCell: 0 });
+  const full = await zoomPath(frames);
+  view.setStyle({ lodCell });
+  const difference = lodCell > 0 ? await pictureDifference(frames) : null;
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const p90 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)];
   const result = { n: S.n, mode: view.thumbs && view.hasTextures ? 'thumbnails' : 'points', firstPaintMs: state.firstPaintMs,
-    marks: state.marks, drawnMedian: median(drawn), cullMedianMs: median(cull), submitMedianMs: median(submit), frameMedianMs: sorted[Math.floor(sorted.length / 2)], frameP90Ms: sorted[Math.floor(sorted.length * 0.9)], frames: times,
+    marks: state.marks, lodCell, drawnMedian: median(lod.drawn), onScreenMedian: median(lod.onScreen),
+    cullMedianMs: median(lod.cull), submitMedianMs: median(lod.submit), frameMedianMs: median(lod.times), frameP90Ms: p90(lod.times),
+    fullFrameMedianMs: median(full.times), fullFrameP90Ms: p90(full.times), fullDrawnMedian: median(full.drawn),
+    frames: lod.times, fullFrames: full.times, drawn: lod.drawn, onScreen: lod.onScreen, difference,
     renderer: rendererName(), width: view.width, height: view.height };
   state.bench = result;
   await api.post('/api/bench', result);
+}
+
+/** The bench's zoom path from the current view and back: per frame its time (render plus GPU sync) and counts. */
+async function zoomPath(frames, each) {
+  const out = { times: [], drawn: [], onScreen: [], cull: [], submit: [] };
+  const f = 1.06;
+  for (let i = 0; i < frames; i++) {
+    view.zoomBy(i < frames / 2 ? f : 1 / f);
+    if (each) { await each(i); continue; }
+    const t0 = performance.now();
+    view.renderNow(); view.finish();
+    out.times.push(performance.now() - t0);
+    out.drawn.push(view.drawnPoints); out.onScreen.push(view.onScreenPoints); out.cull.push(view.cullMs); out.submit.push(view.submitMs);
+    await new Promise((r) => requestAnimationFrame(r));
+  }
+  return out;
+}
+
+/**
+ * At every other step of the zoom path, the frame with the level of detail against the frame with every point:
+ * the fraction of pixels that differ at all and by more than 64 in some channel, and the mean absolute difference
+ * per channel over all pixels (0-255). Medians and maxima over the steps.
+ */
+async function pictureDifference(frames) {
+  const gl = view.gl, w = gl.drawingBufferWidth, h = gl.drawingBufferHeight;
+  const a = new Uint8Array(w * h * 4), b = new Uint8Array(w * h * 4);
+  const any = [], large = [], mean = [], pictures = {};
+  // The deepest step with its every-point twin as JPEGs, for a person to look at (the POST body stays under 4 MB).
+  const deepest = 2 * Math.floor((frames / 2 - 1) / 2);
+  await zoomPath(frames, async (i) => {
+    if (i % 2) return;
+    view.renderNow(); gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, a);
+    if (i === deepest) pictures.lod = view.canvas.toDataURL('image/jpeg', 0.9);
+    view.renderNow({ full: true }); gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, b);
+    if (i === deepest) pictures.full = view.canvas.toDataURL('image/jpeg', 0.9);
+    let differ = 0, big = 0, sum = 0;
+    for (let p = 0; p < a.length; p += 4) {
+      const d = Math.max(Math.abs(a[p] - b[p]), Math.abs(a[p + 1] - b[p + 1]), Math.abs(a[p + 2] - b[p + 2]));
+      if (d > 0) differ++;
+      if (d > 64) big++;
+      sum += Math.abs(a[p] - b[p]) + Math.abs(a[p + 1] - b[p + 1]) + Math.abs(a[p + 2] - b[p + 2]);
+    }
+    any.push(differ / (w * h)); large.push(big / (w * h)); mean.push(sum / (3 * w * h));
+  });
+  const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  return { steps: any.length, differMedian: median(any), differMax: Math.max(...any), differ64Median: median(large),
+    differ64Max: Math.max(...large), meanAbsMedian: median(mean), meanAbsMax: Math.max(...mean),
+    pictures: (pictures.lod || '').length + (pictures.full || '').length < 3e6 ? pictures : null };
 }
 
 function rendererName() {
@@ -670,6 +724,7 @@ async function benchSynthetic(n) {
   view = new MapView($('map'));
   view.setData({ n, atlas: null, textures: null, colours, flags });
   view.setStyle({ size: 1.5, thumbs: false });
+  if (api.query.has('lod')) view.setStyle({ lodCell: Number(api.query.get('lod')) });
   const coords = new Float32Array(n * 2);
   const rand = d3.randomNormal.source(d3.randomLcg(42));
   const g = rand(0, 0.08);
@@ -679,7 +734,7 @@ async function benchSynthetic(n) {
     const c = d3.rgb(CATEGORICAL[k]); setColour(i, c);
   }
   view.setLayout(coords, 2);
-  view.renderNow(); view.finish();
+  view.renderNow({ full: true }); view.finish();
   state.firstPaintMs = Math.round(performance.now());
   state.drawn = n; state.ready = true;
   status(`${n.toLocaleString()} synthetic points`);
@@ -691,6 +746,14 @@ window.imvecApi = {
   screen() { const { sx, sy } = view.screen(); return { x: Array.from(sx), y: Array.from(sy) }; },
   screenOf(row) { const { sx, sy } = view.screen(); return [sx[row], sy[row]]; },
   drawnNow() { return view.drawnPoints; },
+  onScreenNow() { return view.onScreenPoints; },
+  lodLevelNow() { return view.lodLevelNow === Infinity ? -1 : view.lodLevelNow; },
+  setLodCell(c) { view.setStyle({ lodCell: c }); view.renderNow(); },
+  lodCell() { return view.lodCell; },
+  pointPixels() { return view.pointPixels(); },
+  zoomBy(f) { view.zoomBy(f); view.renderNow(); },
+  drawnRows() { return view.drawnRows(); },
+  pick(x, y) { return view.pick(x, y); },
 };
 
 main().catch(fail);

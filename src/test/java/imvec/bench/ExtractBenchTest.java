@@ -34,5 +34,27 @@ class ExtractBenchTest {
         if (r.endToEndCpuMsPerImage() > 0) {
             assertThat(r.cpuRatio()).isCloseTo(r.rawCpuMsPerImage() / r.endToEndCpuMsPerImage(), within(1e-9));
         }
+        assertThat(r.decodeOneThread().threads()).isEqualTo(1);
+        assertThat(r.decodeTwoThreads().threads()).isEqualTo(2);
+        for (var d : List.of(r.decodeOneThread(), r.decodeTwoThreads())) {
+            assertThat(d.threadCpuMsPerImage()).isNotNegative();
+            assertThat(d.processCpuMsPerImage()).isNotNegative();
+            assertThat(d.wallMsPerImage()).isPositive();
+        }
+        assertThat(r.endToEndGc().collections()).isNotNegative();
+        assertThat(r.engineWaitSeconds()).isBetween(0.0, r.endToEndSeconds());
+    }
+
+    @Test
+    void decodeCostCountsOnlyTheImagesThatWereRead() {
+        // 30 images, 3 unreadable: the per-image figures divide by 27, so 27 × wall per image is within the call's time.
+        var pre = imvec.data.Preprocess.builder().setSize(4, 4).build();
+        long t0 = System.nanoTime();
+        ExtractBench.DecodeCost c = ExtractBench.decodeCost(Synthetic.images(30, Set.of(1, 2, 29)), pre, 8, 2);
+        double wallMs = (System.nanoTime() - t0) / 1e6;
+        assertThat(c.threads()).isEqualTo(2);
+        assertThat(c.images()).isEqualTo(27);
+        assertThat(c.wallMsPerImage()).isPositive();
+        assertThat(c.wallMsPerImage() * 27).isLessThanOrEqualTo(wallMs);
     }
 }

@@ -411,6 +411,12 @@ class CliBadInputTest {
         return p.waitFor();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "5", "NaN"})
+    void benchExploreRefusesALevelOfDetailCellOutOfRange(String cell) {
+        assertOneSentenceFailure(run("bench", "explore", "--lod-cell", cell, "--synthetic", "0"), "--lod-cell");
+    }
+
     // ---- help on every command --------------------------------------------------------------
 
     @ParameterizedTest

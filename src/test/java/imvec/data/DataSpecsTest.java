@@ -41,14 +41,6 @@ class DataSpecsTest {
     }
 
     @Test
-    void labelsCsvIsOnlyForFolders() throws IOException {
-        Path csv = Files.writeString(temp.resolve("l.csv"), "a.png,x\n");
-
-        assertThatThrownBy(() -> DataSpecs.open("fashion-mnist:test", csv))
-                .isInstanceOf(UserError.class).hasMessageContaining("folder:");
-    }
-
-    @Test
     void folderPathThatDoesNotExistIsNamed() {
         Path absent = temp.resolve("nowhere");
 

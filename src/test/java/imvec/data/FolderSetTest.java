@@ -93,7 +93,7 @@ class FolderSetTest {
 
     @Test
     void nestedFolderLabelsAreParentFolderNames() throws IOException {
-        FolderSet set = FolderSet.open(directory("nested", nestedFiles()), null);
+        FolderSet set = FolderSet.open(directory("nested", nestedFiles()));
 
         assertThat(set.classes()).containsExactly("cat", "deep", "dog");
         assertThat(ids(set)).containsExactly("train/cat/a.PNG", "train/cat/c.bmp", "train/dog/b.png", "train/dog/deep/x.png");
@@ -109,7 +109,7 @@ class FolderSetTest {
                 "n01440764_tench.jpg", jpeg(2),
                 "n01440764_tench_2.png", png(3, "png"),
                 "cat.gif", png(4, "gif")));
-        FolderSet set = FolderSet.open(root, null);
+        FolderSet set = FolderSet.open(root);
 
         assertThat(ids(set)).containsExactly("cat.gif", "n01440764_tench.jpg", "n01440764_tench_2.png", "n01443537_goldfish.JPEG");
         assertThat(set.classes()).containsExactly("cat", "n01440764", "n01443537");
@@ -124,10 +124,10 @@ class FolderSetTest {
     @Test
     void tarTarGzAndDirectoryGiveIdenticalSets() throws IOException {
         Map<String, byte[]> files = nestedFiles();
-        FolderSet dir = FolderSet.open(directory("tree", files), null);
+        FolderSet dir = FolderSet.open(directory("tree", files));
         FolderSet tar = (FolderSet) DataSpecs.open("folder:" + tar("tree.tar", files, false), null);
         FolderSet tgz = (FolderSet) DataSpecs.open("folder:" + tar("tree.tgz", files, true), null);
-        FolderSet tarGz = FolderSet.open(tar("tree.TAR.GZ", files, true), null);
+        FolderSet tarGz = FolderSet.open(tar("tree.TAR.GZ", files, true));
 
         for (FolderSet other : List.of(tar, tgz, tarGz)) {
             assertThat(ids(other)).isEqualTo(ids(dir));
@@ -194,7 +194,7 @@ class FolderSetTest {
         Path root = directory("corrupt", files(
                 "a/good.png", png(1, "png"),
                 "a/broken.jpg", new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0x00, 0x01}));
-        FolderSet set = FolderSet.open(root, null);
+        FolderSet set = FolderSet.open(root);
 
         assertThat(ids(set)).containsExactly("a/broken.jpg", "a/good.png");
         assertThatThrownBy(() -> set.read(0))
@@ -208,8 +208,8 @@ class FolderSetTest {
         Path root = directory("empty", files("readme.txt", "no images here".getBytes()));
         Path emptyTar = tar("empty.tar", files("x.txt", new byte[3]), false);
 
-        assertThatThrownBy(() -> FolderSet.open(root, null)).isInstanceOf(UserError.class).hasMessageContaining("no image files");
-        assertThatThrownBy(() -> FolderSet.open(emptyTar, null)).isInstanceOf(UserError.class).hasMessageContaining("no image files");
+        assertThatThrownBy(() -> FolderSet.open(root)).isInstanceOf(UserError.class).hasMessageContaining("no image files");
+        assertThatThrownBy(() -> FolderSet.open(emptyTar)).isInstanceOf(UserError.class).hasMessageContaining("no image files");
     }
 
     @Test
@@ -217,9 +217,9 @@ class FolderSetTest {
         Path notTar = Files.writeString(temp.resolve("images.zip"), "zip?");
         Path fakeTar = Files.writeString(temp.resolve("fake.tar.gz"), "this is not gzip nor tar");
 
-        assertThatThrownBy(() -> FolderSet.open(temp.resolve("absent"), null)).isInstanceOf(UserError.class).hasMessageContaining("does not exist");
-        assertThatThrownBy(() -> FolderSet.open(notTar, null)).isInstanceOf(UserError.class).hasMessageContaining("neither a directory");
-        assertThatThrownBy(() -> FolderSet.open(fakeTar, null)).isInstanceOf(UserError.class).hasMessageContaining(fakeTar.toString());
+        assertThatThrownBy(() -> FolderSet.open(temp.resolve("absent"))).isInstanceOf(UserError.class).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> FolderSet.open(notTar)).isInstanceOf(UserError.class).hasMessageContaining("neither a directory");
+        assertThatThrownBy(() -> FolderSet.open(fakeTar)).isInstanceOf(UserError.class).hasMessageContaining(fakeTar.toString());
     }
 
     @Test
@@ -227,7 +227,7 @@ class FolderSetTest {
         Path root = directory("loop", files("a/x.png", png(1, "png")));
         Files.createSymbolicLink(root.resolve("a/back"), root);
 
-        assertThatThrownBy(() -> FolderSet.open(root, null))
+        assertThatThrownBy(() -> FolderSet.open(root))
                 .isInstanceOf(UserError.class)
                 .hasMessageContaining("symbolic-link loop");
     }
@@ -238,7 +238,7 @@ class FolderSetTest {
         Path root = Files.createDirectories(temp.resolve("linked"));
         Files.createSymbolicLink(root.resolve("cats"), elsewhere);
 
-        assertThat(ids(FolderSet.open(root, null))).containsExactly("cats/x.png");
+        assertThat(ids(FolderSet.open(root))).containsExactly("cats/x.png");
     }
 
     @Test
@@ -247,8 +247,8 @@ class FolderSetTest {
         for (int i = 0; i < 24; i++) {
             files.put("c" + (i % 3) + "/img" + i + ".png", png(i, "png"));
         }
-        for (FolderSet set : List.of(FolderSet.open(directory("many", files), null),
-                FolderSet.open(tar("many.tar.gz", files, true), null))) {
+        for (FolderSet set : List.of(FolderSet.open(directory("many", files)),
+                FolderSet.open(tar("many.tar.gz", files, true)))) {
             List<Image> sequential = new ArrayList<>();
             for (int i = 0; i < set.size(); i++) sequential.add(set.read(i));
             ExecutorService pool = Executors.newFixedThreadPool(4);

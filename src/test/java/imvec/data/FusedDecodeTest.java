@@ -70,7 +70,7 @@ class FusedDecodeTest {
     @Test
     void folderSetAndSubsetReadIntoEqualReadThenApply() throws IOException {
         turbo();
-        FolderSet set = FolderSet.open(TestData.sharedData("imagenet-sample-images"), null);
+        FolderSet set = FolderSet.open(TestData.sharedData("imagenet-sample-images"));
         ImageSet subset = IndexedSubset.head(set, 40);
         Preprocess pre = Preprocess.builder().setSize(224, 224).optResize(Preprocess.Resize.CROP).build();
         float[] fused = new float[pre.size()];
@@ -80,6 +80,82 @@ class FusedDecodeTest {
         }
         ImageTensors t = ImageTensors.load(subset, pre, null);
         assertThat(java.util.Arrays.copyOfRange(t.x(), 39 * pre.size(), 40 * pre.size())).isEqualTo(fused);
+    }
+
+    @Test
+    void fileBytesInALongerReusedBufferDecodeAsTheExactBytes() throws IOException {
+        // A per-thread file buffer holds the previous, longer file's tail after the current one.
+        TurboJpeg turbo = turbo();
+        Preprocess pre = Preprocess.builder().setSize(224, 224).optResize(Preprocess.Resize.CROP).build();
+        List<Path> photos = photos().subList(0, 12);
+        byte[] biggest = new byte[0];
+        for (Path p : photos) biggest = Files.size(p) > biggest.length ? Files.readAllBytes(p) : biggest;
+        for (Path p : photos) {
+            byte[] bytes = Files.readAllBytes(p);
+            byte[] reused = biggest.clone();
+            System.arraycopy(bytes, 0, reused, 0, bytes.length);
+            float[] exact = new float[pre.size()], fromLonger = new float[pre.size()];
+            Images.decodeInto(bytes, p.toString(), pre, exact, 0, turbo, TurboJpeg.Speed.ACCURATE);
+            Images.decodeInto(reused, bytes.length, p.toString(), pre, fromLonger, 0, turbo, TurboJpeg.Speed.ACCURATE);
+            assertThat(fromLonger).as(p.toString()).isEqualTo(exact);
+        }
+        // The JDK decoder's path (a PNG) gets the exact bytes too, not the stale tail.
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(5, 3, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+        img.setRGB(1, 1, 0x00FF8040);
+        var png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(img, "png", png);
+        byte[] padded = java.util.Arrays.copyOf(png.toByteArray(), png.size() + 100);
+        java.util.Arrays.fill(padded, png.size(), padded.length, (byte) 7);
+        float[] a = new float[pre.size()], b = new float[pre.size()];
+        Images.decodeInto(png.toByteArray(), "x.png", pre, a, 0, turbo, TurboJpeg.Speed.ACCURATE);
+        Images.decodeInto(padded, png.size(), "x.png", pre, b, 0, turbo, TurboJpeg.Speed.ACCURATE);
+        assertThat(b).isEqualTo(a);
+        assertThatThrownBy(() -> Images.decodeInto(padded, padded.length + 1, "x.png", pre, b, 0, turbo, TurboJpeg.Speed.ACCURATE))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theThreadsDecompressorDecodesCleanlyAfterAFileItRejected() throws Exception {
+        // One decompressor per thread is reused across images; a bad file must not leave state behind.
+        TurboJpeg turbo = turbo();
+        Preprocess pre = Preprocess.builder().setSize(224, 224).build();
+        List<Path> photos = photos().subList(0, 6);
+        List<float[]> fresh = new ArrayList<>();
+        for (Path p : photos) {
+            float[] out = new float[pre.size()];
+            Thread t = Thread.ofPlatform().start(() -> {
+                try {
+                    Images.decodeInto(Files.readAllBytes(p), p.toString(), pre, out, 0, turbo, TurboJpeg.Speed.ACCURATE);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            t.join();
+            fresh.add(out);
+        }
+        byte[] good = Files.readAllBytes(photos.get(0));
+        byte[] garbled = good.clone();
+        for (int i = garbled.length / 3; i < garbled.length - 2; i += 7) garbled[i] = (byte) 0xFF; // markers inside the scan
+        byte[] headerOnly = java.util.Arrays.copyOf(good, 200);
+        byte[] noImage = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xD9, 0, 0};
+        Random r = new Random(15);
+        for (int round = 0; round < 3; round++) {
+            for (int k = 0; k < photos.size(); k++) {
+                byte[] bad = switch (r.nextInt(3)) {
+                    case 0 -> garbled;
+                    case 1 -> headerOnly;
+                    default -> noImage;
+                };
+                try {
+                    Images.decodeInto(bad, "bad.jpg", pre, new float[pre.size()], 0, turbo, TurboJpeg.Speed.ACCURATE);
+                } catch (UnreadableImageException expected) {
+                    // rejected or decoded with the JDK's padding: either way the next file must be unaffected
+                }
+                float[] out = new float[pre.size()];
+                Images.decodeInto(Files.readAllBytes(photos.get(k)), photos.get(k).toString(), pre, out, 0, turbo, TurboJpeg.Speed.ACCURATE);
+                assertThat(out).as(photos.get(k) + " after a bad file").isEqualTo(fresh.get(k));
+            }
+        }
     }
 
     @Test

@@ -204,7 +204,77 @@ class ExploreBrowserTest {
         List<?> xs = (List<?>) s.get("x"), ys = (List<?>) s.get("y");
         long onScreen = 0;
         for (int i = 0; i < xs.size(); i++) if (num(xs, i) >= 0 && num(xs, i) <= canvasWidth() && num(ys, i) >= 0 && num(ys, i) <= canvasHeight()) onScreen++;
-        assertThat(((Number) js("return window.imvecApi.drawnNow()")).longValue()).isGreaterThanOrEqualTo(onScreen).isLessThan(run.n());
+        assertThat(((Number) js("return window.imvecApi.onScreenNow()")).longValue()).isGreaterThanOrEqualTo(onScreen).isLessThan(run.n());
+        assertThat(((Number) js("return window.imvecApi.drawnNow()")).longValue()).isLessThan(run.n());
+    }
+
+    @Test
+    @Order(7)
+    void whereImagesOverlapTheLevelOfDetailDrawsOneOfThemYetHoverAndBoxSelectionSeeThemAll() throws Exception {
+        js("document.getElementById('colour').value = 'label'; document.getElementById('colour').dispatchEvent(new Event('change'));"
+                + "const s = document.getElementById('layout'); s.value = 'pca2'; s.dispatchEvent(new Event('change'))");
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> "pca2".equals(js("return window.imvecState.layout")));
+        // Zoomed all the way out the fixture's clusters pile up in a pixel or two; zooming in step by step, they spread
+        // until a row left out stands far enough from the others to point at.
+        js("window.imvecApi.zoomBy(0.001)");
+        int hiddenRow = -1;
+        double hiddenGap = 0;
+        List<?> xs = null, ys = null;
+        for (int step = 0; step < 60 && hiddenGap <= 1; step++) {
+            js("window.imvecApi.zoomBy(1.15)");
+            List<Integer> drawn = ints((List<?>) js("return window.imvecApi.drawnRows()"));
+            assertThat(drawn).hasSize(((Number) js("return window.imvecApi.drawnNow()")).intValue());
+            Map<?, ?> s = (Map<?, ?>) js("return window.imvecApi.screen()");
+            xs = (List<?>) s.get("x");
+            ys = (List<?>) s.get("y");
+            double point = ((Number) js("return window.imvecApi.pointPixels()")).doubleValue();
+            double cell = ((Number) js("return window.imvecApi.lodCell()")).doubleValue() * point;
+            Set<Integer> shown = new HashSet<>(drawn);
+            double w = canvasWidth(), h = canvasHeight();
+            for (int i = 0; i < run.n(); i++) {
+                if (num(xs, i) < 0 || num(xs, i) > w || num(ys, i) < 0 || num(ys, i) > h) continue;
+                double nearestDrawn = Double.MAX_VALUE, nearest = Double.MAX_VALUE;
+                for (int j = 0; j < run.n(); j++) {
+                    if (i == j) continue;
+                    double d = Math.hypot(num(xs, i) - num(xs, j), num(ys, i) - num(ys, j));
+                    nearest = Math.min(nearest, d);
+                    if (shown.contains(j)) nearestDrawn = Math.min(nearestDrawn, d);
+                }
+                // A row alone within a point's width is always drawn; a row left out shares its cell with a drawn row.
+                if (nearest > point) assertThat(shown).as("row %d is alone", i).contains(i);
+                if (!shown.contains(i)) {
+                    assertThat(nearestDrawn).as("row %d left out", i).isLessThanOrEqualTo(cell * Math.sqrt(2) + 1e-3);
+                    if (nearest > hiddenGap) {
+                        hiddenGap = nearest;
+                        hiddenRow = i;
+                    }
+                }
+            }
+        }
+        assertThat(hiddenGap).as("a left-out row apart from the others").isGreaterThan(1);
+        Path shot = Path.of("target", "explore-level-of-detail.png");
+        Files.write(shot, driver.getScreenshotAs(OutputType.BYTES));
+        // Picking (hover, click) finds a row that this frame did not draw.
+        assertThat(((Number) js("return window.imvecApi.pick(arguments[0], arguments[1])", num(xs, hiddenRow), num(ys, hiddenRow))).intValue())
+                .isEqualTo(hiddenRow);
+        // A box around the whole map selects every row, drawn or not.
+        double x0 = Double.MAX_VALUE, x1 = -Double.MAX_VALUE, y0 = Double.MAX_VALUE, y1 = -Double.MAX_VALUE;
+        for (int i = 0; i < run.n(); i++) {
+            x0 = Math.min(x0, num(xs, i));
+            x1 = Math.max(x1, num(xs, i));
+            y0 = Math.min(y0, num(ys, i));
+            y1 = Math.max(y1, num(ys, i));
+        }
+        driver.findElement(By.id("tool-box")).click();
+        WebElement canvas = driver.findElement(By.id("map"));
+        new Actions(driver).moveToElement(canvas, offX(canvas, x0 - 5), offY(canvas, y0 - 5)).clickAndHold()
+                .moveToElement(canvas, offX(canvas, x1 + 5), offY(canvas, y1 + 5)).release().perform();
+        assertThat(((Number) js("return window.imvecState.selection")).intValue()).isEqualTo(run.n());
+        js("document.getElementById('clearsel').click(); document.getElementById('tool-pan').click()");
+        // Zoomed far in the rows stand apart: every one on screen is drawn.
+        js("window.imvecApi.zoomBy(1e6)");
+        assertThat(((Number) js("return window.imvecApi.drawnNow()")).intValue())
+                .isEqualTo(((Number) js("return window.imvecApi.onScreenNow()")).intValue());
     }
 
     private static double canvasWidth() {

@@ -65,6 +65,30 @@ class ExtractorTest {
     }
 
     @Test
+    void batchArraysRefilledAfterInferenceGiveEachImagesOwnRows() throws IOException {
+        // Without the input layer the batch arrays go back to the decoding threads; the stored maps
+        // must still be each image's own, as in a run that keeps the input (and so never reuses them).
+        var data = Synthetic.images(70, Set.of(5, 33));
+        var maps = List.of(LayerRequest.parse("maps", Pool.FLATTEN));
+        var both = List.of(LayerRequest.parse("input", Pool.FLATTEN), LayerRequest.parse("maps", Pool.FLATTEN));
+        Synthetic.extractor(data, Synthetic.model(0)).setLayers(maps).optTopK(0).optDecodeThreads(3).build().run(tmp.resolve("reused"));
+        Synthetic.extractor(data, Synthetic.model(0)).setLayers(both).optTopK(0).optDecodeThreads(3).build().run(tmp.resolve("kept"));
+        float[][] reused = Npy.readMatrix(tmp.resolve("reused/layers/maps.npy"));
+        float[][] kept = Npy.readMatrix(tmp.resolve("kept/layers/maps.npy"));
+        float[][] input = Npy.readMatrix(tmp.resolve("kept/layers/input.npy"));
+        assertThat(reused).hasNumberOfRows(68);
+        assertThat(reused).isDeepEqualTo(kept);
+        List<String> ids = Files.readAllLines(tmp.resolve("reused/ids.txt"));
+        for (int i = 0; i < 68; i++) {
+            int image = Integer.parseInt(ids.get(i).substring("img-".length()));
+            float[] alone = Synthetic.model(0).forward(input[i], 1, List.of("maps")).get("maps").data();
+            assertThat(reused[i]).as(ids.get(i)).isEqualTo(alone);
+            assertThat(input[i][0]).isEqualTo(imvec.data.Preprocess.builder().setSize(4, 4).build()
+                    .apply(data.read(image))[0]);
+        }
+    }
+
+    @Test
     void anInterruptedRunResumesToTheSameBytes() throws IOException {
         Path whole = tmp.resolve("whole");
         Synthetic.extractor(Synthetic.images(70, Set.of(5)), Synthetic.model(0)).build().run(whole);

@@ -82,7 +82,7 @@ public final class SparkBench {
         Path tmp = Files.createTempDirectory("imvec-bench-spark-");
         List<Run> runs = new ArrayList<>();
         try {
-            ImageSet set = FolderSet.open(folder, null);
+            ImageSet set = FolderSet.open(folder);
             try (OnnxBackbone b = OnnxBackbone.open(model, card)) {
                 log.accept("imvec extract on " + set.size() + " images…");
                 long c0 = processCpuNanos(), t0 = System.nanoTime();

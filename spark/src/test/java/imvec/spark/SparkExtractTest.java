@@ -83,12 +83,12 @@ class SparkExtractTest {
     void labelsAreTheFolderSpecs(@TempDir Path tmp) throws Exception {
         Path folder = SparkFixtures.imageFolder(tmp.resolve("images"), 8);
         SparkExtract.Result r = SparkFixtures.sparkJob(folder).build().run(spark, tmp.resolve("spark").toString());
-        assertLabelsMatch(FolderSet.open(folder, null), r, tmp.resolve("spark"));
+        assertLabelsMatch(FolderSet.open(folder), r, tmp.resolve("spark"));
 
         // A labels CSV relabels and restricts, as for folder: (header, quotes, ./ prefixes).
         Path csv = tmp.resolve("labels.csv");
         List<String> lines = new ArrayList<>(List.of("path,label"));
-        ImageSet all = FolderSet.open(folder, null);
+        ImageSet all = FolderSet.open(folder);
         for (int i = 0; i < all.size(); i += 2) lines.add("./" + all.id(i) + ",\"group " + (i % 3) + "\"");
         Files.write(csv, lines);
         SparkExtract.Result relabelled = SparkFixtures.sparkJob(folder).optLabelsCsv(csv).build().run(spark, tmp.resolve("csv").toString());

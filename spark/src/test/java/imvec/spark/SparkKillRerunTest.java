@@ -50,7 +50,7 @@ class SparkKillRerunTest {
             for (Row row : spark.read().parquet(out.resolve("rows").toString()).select(SparkSchema.ID).collectAsList()) {
                 ids.add(row.getString(0));
             }
-            ImageSet expected = FolderSet.open(folder, null);
+            ImageSet expected = FolderSet.open(folder);
             List<String> all = new ArrayList<>();
             for (int i = 0; i < expected.size(); i++) all.add(expected.id(i));
             assertThat(ids).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(all);

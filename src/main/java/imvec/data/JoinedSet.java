@@ -1,18 +1,14 @@
-package imvec.explore;
+package imvec.data;
 
-import imvec.data.DataSpecs;
-import imvec.data.Image;
-import imvec.data.ImageSet;
 import imvec.util.UserError;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Data sets named by specs joined with {@code +} (as {@code imvec bench} takes them), read as one;
- * they must share their class list, so label k means the same class throughout.
+ * Data sets named by specs joined with {@code +} (e.g. {@code fashion-mnist:train+fashion-mnist:test},
+ * as the explorer's runs take them), read as one; they must share their class list, so label k
+ * means the same class throughout.
  */
 final class JoinedSet implements ImageSet {
     private final String spec;
@@ -26,17 +22,14 @@ final class JoinedSet implements ImageSet {
         for (int i = 0; i < parts.size(); i++) starts[i + 1] = starts[i] + parts.get(i).size();
     }
 
-    /** Opens {@code spec}, which may join several specs with {@code +}. */
-    static ImageSet open(String spec, Path labelsCsv) {
-        if (!spec.contains("+")) return DataSpecs.open(spec, labelsCsv);
-        List<ImageSet> parts = new ArrayList<>();
-        for (String one : spec.split("\\+")) parts.add(DataSpecs.open(one.strip(), labelsCsv));
+    /** Joins {@code parts}, which {@code spec} names; throws when their class lists differ. */
+    static ImageSet of(String spec, List<ImageSet> parts) {
         for (ImageSet p : parts) {
             if (!p.classes().equals(parts.get(0).classes())) {
                 throw new UserError("the joined data sets of '" + spec + "' have different class lists; join only splits of one data set.");
             }
         }
-        return new JoinedSet(spec, parts);
+        return new JoinedSet(spec, List.copyOf(parts));
     }
 
     private int part(int index) {
@@ -77,5 +70,17 @@ final class JoinedSet implements ImageSet {
     public Image read(int index) throws IOException {
         int p = part(index);
         return parts.get(p).read(index - starts[p]);
+    }
+
+    @Override
+    public Image read(int index, int minWidth, int minHeight) throws IOException {
+        int p = part(index);
+        return parts.get(p).read(index - starts[p], minWidth, minHeight);
+    }
+
+    @Override
+    public void readInto(int index, Preprocess pre, float[] dst, int offset) throws IOException {
+        int p = part(index);
+        parts.get(p).readInto(index - starts[p], pre, dst, offset);
     }
 }
