@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", description = "Measure speed on this machine.",
         subcommands = {BenchCommand.Extract.class, BenchCommand.Train.class, BenchCommand.Tsne.class,
                 BenchCommand.Semantics.class, BenchCommand.SilhouetteBench.class, BenchCommand.Im2VecBench.class,
-                BenchCommand.ExploreBench.class, BenchSpatialCommand.class})
+                BenchCommand.ExploreBench.class, BenchSpatialCommand.class, BenchExploreSpatialCommand.class})
 final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {

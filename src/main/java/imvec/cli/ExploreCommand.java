@@ -56,12 +56,8 @@ final class ExploreCommand implements Callable<Integer> {
         try (ProgressBar bar = common.progress("thumbnails")) {
             atlas = ThumbnailAtlas.open(r, thumbnail != null ? thumbnail : ThumbnailAtlas.defaultTile(r.n()), d -> bar.update(d, r.n()));
         }
-        SpatialExplorer model = null;
-        if (spatial != null) {
-            try (ProgressBar bar = common.progress("spatial maps")) {
-                model = SpatialExplorer.open(r, spatial, words, names, d -> bar.update(d, r.n()));
-            }
-        }
+        // The region cache builds in the background: the page is usable (and shows its progress) meanwhile.
+        SpatialExplorer model = spatial == null ? null : SpatialExplorer.open(r, spatial, words, names);
         if (!host.equals("127.0.0.1") && !host.equals("localhost") && !host.equals("::1")) {
             common.warn("listening on " + host + ": anyone who can reach it and has the URL's token can see the images and change labels.");
         }
@@ -76,6 +72,14 @@ final class ExploreCommand implements Callable<Integer> {
         else System.out.println(server.url());
         System.out.flush();
         if (!noBrowser) Browser.open(server.url());
+        if (model != null) {
+            try (ProgressBar bar = common.progress("spatial region embeddings")) {
+                model.await(d -> bar.update(d, r.n()));
+            } catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
+        }
         stopped.await();
         return 0;
     }

@@ -183,6 +183,8 @@ public final class ExploreServer implements AutoCloseable {
         app.before(this::guard);
         app.exception(UserError.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
         app.exception(NotImplementedFeature.class, (e, ctx) -> error(ctx, HttpStatus.NOT_IMPLEMENTED, e.getMessage()));
+        // The spatial model's region cache is still being built: 202 and how far it is; the page polls /api/spatial/progress.
+        app.exception(SpatialExplorer.NotReady.class, (e, ctx) -> ctx.status(HttpStatus.ACCEPTED).json(e.progress()));
         app.exception(NumberFormatException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "not a number: " + e.getMessage()));
         routes();
         try {
@@ -242,6 +244,7 @@ public final class ExploreServer implements AutoCloseable {
         app.get("/vendor/{name}", ctx -> vendor(ctx, ctx.pathParam("name")));
         app.get("/api/run", ctx -> ctx.json(describe()));
         app.get("/api/layout/{kind}", this::layout);
+        app.get("/api/spatial/progress", ctx -> ctx.json(spatial().progress()));
         app.get("/api/wordlayout", this::wordLayout);
         app.get("/api/diversity", this::diversity);
         app.get("/api/diversitylayout", this::diversityLayout);

@@ -2,18 +2,14 @@ package imvec.explore;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import imvec.analysis.MapSearch;
-import imvec.spatial.FeatureMaps;
 import imvec.words.LabelVectors;
 import imvec.spatial.MapQuery;
 import imvec.spatial.Projection;
-import imvec.spatial.RegionEmbeddings;
 import imvec.spatial.WordClusters;
-import imvec.store.Npy;
+import imvec.spatial.CosineMapHead;
+import imvec.spatial.RegionCache;
 import imvec.spatial.SpatialJob;
-import imvec.spatial.SpatialModel;
 import imvec.spatial.SpatialRun;
-import imvec.store.AtomicFiles;
-import imvec.store.Manifest;
 import imvec.util.UserError;
 import imvec.util.Version;
 import imvec.words.ConceptNames;
@@ -30,6 +26,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -37,11 +34,13 @@ import java.util.stream.Stream;
 /**
  * The spatial visual-semantic model plugged into the explorer: any word ranks the run's images
  * zero-shot, is localised over one image, lays the collection out along one or two words, and
- * painted +/−/0 grids search it by where words sit. The backbone maps of the run's images are
- * computed once and cached in the run directory under a fingerprint of the backbone, its tap and
- * input size, and the run's data and ids; the head then scores each new word over all of them.
+ * painted +/−/0 grids search it by where words sit. The head's region embeddings of every image
+ * are computed once, in the background, into a memory-mapped disk cache in the run directory
+ * ({@link RegionCache}, keyed by the backbone, its tap and input size, the run's data and ids, and
+ * the head's 1×1 convolution), so the heap holds only the scores of the last few words. Until the
+ * cache is ready, every spatial call throws {@link NotReady}, which carries the progress.
  *
- * <p>All calls into {@code imvec.spatial} go through {@link #open} (model, words, maps) and
+ * <p>All calls into {@code imvec.spatial} go through {@link #open} (model, words, cache) and
  * {@link #scores(String)} (scoring), so they can be re-pointed in one place.
  */
 public final class SpatialExplorer implements WordScorer, LocalisationMaps {
@@ -50,84 +49,206 @@ public final class SpatialExplorer implements WordScorer, LocalisationMaps {
     /** Painted grids larger than this say nothing a map of 7×7 or 14×14 locations could answer. */
     static final int MAX_GRID = 8;
     static final int MAX_QUERY_WORDS = 4;
-    private static final int CACHED_WORDS = 16;
+    /** Each word's scores keep N·H·W map values (55 MB at 70,000 images of 14×14): a few words, not many. */
+    private static final int CACHED_WORDS = 8;
     static final int MAX_CLUSTER_WORDS = 8;
+    private static final int BUILD_BATCH = 64, SCORE_BATCH = 512, THREADS = 2;
 
     private final ExploreRun run;
     private final Path modelDir;
     private final SpatialRun model;
+    private final CosineMapHead head;
+    private final SpatialJob.Tap tap;
     private final Path words;
     private final java.util.Map<String, String> names;
-    private final FeatureMaps maps;
-    private final Path mapsFile;
-    private float[] diversity;
-    private final java.util.Map<String, imvec.spatial.Scores> cache = new LinkedHashMap<>(CACHED_WORDS, 0.75f, true) {
+    private final Path cacheDir;
+    private final RegionCache.Storage storage;
+    private final Progress progress = new Progress();
+    private final CompletableFuture<RegionCache> cache = new CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicInteger scorings = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.Map<String, CompletableFuture<imvec.spatial.Scores>> scored = new LinkedHashMap<>(CACHED_WORDS, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<String, imvec.spatial.Scores> e) {
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, CompletableFuture<imvec.spatial.Scores>> e) {
             return size() > CACHED_WORDS;
         }
     };
 
-    private SpatialExplorer(ExploreRun run, Path modelDir, SpatialRun model, Path words, java.util.Map<String, String> names,
-                            FeatureMaps maps, Path mapsFile) {
+    private SpatialExplorer(ExploreRun run, Path modelDir, SpatialRun model, CosineMapHead head, SpatialJob.Tap tap, Path words,
+                            java.util.Map<String, String> names, Path cacheDir, RegionCache.Storage storage) {
         this.run = run;
         this.modelDir = modelDir;
         this.model = model;
+        this.head = head;
+        this.tap = tap;
         this.words = words;
         this.names = names;
-        this.maps = maps;
-        this.mapsFile = mapsFile;
+        this.cacheDir = cacheDir;
+        this.storage = storage;
+    }
+
+    /** The spatial work in progress: the cache being built or a word being scored, for the page's progress bar. */
+    public static final class Progress {
+        private volatile String task = "";
+        private volatile long done, total;
+        private volatile String error;
+
+        void set(String task, long done, long total) {
+            this.task = task;
+            this.done = done;
+            this.total = total;
+        }
+
+        /** {@code task}, images {@code done} of {@code total}, whether the cache is {@code ready}, and an error sentence if it failed. */
+        public java.util.Map<String, Object> snapshot(boolean ready) {
+            java.util.Map<String, Object> m = new LinkedHashMap<>();
+            long d = done, t = total;
+            m.put("status", error != null ? "failed" : ready ? "ready" : "computing");
+            m.put("task", task);
+            m.put("done", d);
+            m.put("total", t);
+            m.put("progress", t == 0 ? (ready ? 1.0 : 0.0) : d / (double) t);
+            if (error != null) m.put("error", error);
+            return m;
+        }
+    }
+
+    /** Thrown by spatial calls while the region cache is still being built: the server answers 202 with the progress. */
+    public static final class NotReady extends RuntimeException {
+        private final transient java.util.Map<String, Object> progress;
+
+        NotReady(java.util.Map<String, Object> progress) {
+            super("the spatial model's region embeddings are still being computed", null, false, false);
+            this.progress = progress;
+        }
+
+        public java.util.Map<String, Object> progress() {
+            return progress;
+        }
     }
 
     /**
-     * Opens the model in {@code modelDir} for {@code run}; {@code words} and {@code namesTsv} default
-     * to what the model's {@code head.json} records. Computes the backbone maps of the run's images
-     * (reporting images done to {@code progress}) unless the cache already holds them.
+     * Opens the model in {@code modelDir} for {@code run} and starts building (or loading) the
+     * region cache in the background; {@code words} and {@code namesTsv} default to what the model's
+     * {@code head.json} records. Returns at once: see {@link #progress()} and {@link #await}.
      */
-    public static SpatialExplorer open(ExploreRun run, Path modelDir, Path words, Path namesTsv, LongConsumer progress) {
+    public static SpatialExplorer open(ExploreRun run, Path modelDir, Path words, Path namesTsv) {
+        return open(run, modelDir, words, namesTsv, RegionCache.Storage.FLOAT16);
+    }
+
+    /** As {@link #open(ExploreRun, Path, Path, Path)} with the stored features' width given. */
+    public static SpatialExplorer open(ExploreRun run, Path modelDir, Path words, Path namesTsv, RegionCache.Storage storage) {
         SpatialRun model = SpatialRun.load(modelDir);
         Path w = words != null ? words : recorded(model, "words", "--words");
         if (!Files.isRegularFile(w)) throw new UserError("word vectors file " + w + " does not exist; give --words FILE.");
         Path n = namesTsv != null ? namesTsv : model.string("names") == null ? null : recorded(model, "names", "--names");
         java.util.Map<String, String> names = n == null ? java.util.Map.of() : ConceptNames.readNames(n);
-        String backbone = model.string("backbone"), tap = model.string("tap");
-        if (backbone == null || tap == null) throw new UserError(modelDir + "/" + SpatialRun.FILE + " records no backbone or tap.");
+        String backbone = model.string("backbone"), tapName = model.string("tap");
+        if (backbone == null || tapName == null) throw new UserError(modelDir + "/" + SpatialRun.FILE + " records no backbone or tap.");
+        if (!(model.head() instanceof CosineMapHead head)) {
+            throw new UserError("the explorer scores words from a spatial head's region embeddings; " + modelDir.getFileName() + " has a "
+                    + model.head().kind() + " head (train one with imvec spatial train --head spatial).");
+        }
         SpatialJob.Tap t = SpatialJob.Tap.of(model);
-        if (!Files.exists(t.model())) throw new UserError("the model's backbone " + backbone + " does not exist.");
+        if (!Files.exists(t.model())) throw new UserError("the model's backbone " + t.model() + " does not exist.");
         try {
-            Path file = run.dir().resolve("explore").resolve("spatial").resolve("maps-" + fingerprint(run, t) + ".npy");
-            FeatureMaps maps = cachedMaps(file, run);
-            if (maps == null) {
-                maps = SpatialJob.maps(t, new RunScenes(run), progress);
-                maps.save(file);
-                writeProvenance(file, run, t);
-            } else {
-                progress.accept(run.n());
-            }
-            if (maps.channels() != model.integer("channels")) {
-                throw new UserError("the backbone's tap " + tap + " gives " + maps.channels() + " channels but the head expects "
-                        + model.integer("channels") + ".");
-            }
-            return new SpatialExplorer(run, modelDir, model, w, names, maps, file);
+            Path dir = run.dir().resolve("explore").resolve("spatial")
+                    .resolve("regions-" + fingerprint(run, t) + "-" + RegionCache.headKey(head, storage));
+            SpatialExplorer s = new SpatialExplorer(run, modelDir, model, head, t, w, names, dir, storage);
+            s.start();
+            return s;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Opens the model and waits for the region cache, reporting images done to {@code progress}. */
+    public static SpatialExplorer open(ExploreRun run, Path modelDir, Path words, Path namesTsv, LongConsumer progress) {
+        SpatialExplorer s = open(run, modelDir, words, namesTsv);
+        s.await(progress);
+        return s;
+    }
+
+    /** Loads the cache, or builds it on a thread of its own; once only, whoever asks. */
+    private void start() {
+        if (!started.compareAndSet(false, true)) return;
+        RegionCache ready = RegionCache.open(cacheDir, head, run.ids(), storage);
+        if (ready != null) {
+            progress.set("region embeddings (cached)", run.n(), run.n());
+            cache.complete(ready);
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                String task = "region embeddings of every image (once)";
+                progress.set(task, 0, run.n());
+                cache.complete(RegionCache.build(cacheDir, tap, head, new RunScenes(run), storage, provenance(), BUILD_BATCH, THREADS,
+                        d -> progress.set(task, d, run.n())));
+            } catch (Throwable e) {
+                progress.error = e instanceof UserError ? e.getMessage() : "the region embeddings could not be computed: " + e;
+                cache.completeExceptionally(e);
+            }
+        }, "imvec-explore-regions");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Waits for the region cache, reporting images done to {@code done} about every second; rethrows its failure. */
+    public RegionCache await(LongConsumer done) {
+        while (true) {
+            try {
+                RegionCache c = cache.get(1, java.util.concurrent.TimeUnit.SECONDS);
+                done.accept(run.n());
+                return c;
+            } catch (java.util.concurrent.TimeoutException e) {
+                done.accept(progress.done);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the region embeddings", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw rethrown(e.getCause());
+            }
+        }
+    }
+
+    private static RuntimeException rethrown(Throwable t) {
+        if (t instanceof RuntimeException r) return r;
+        if (t instanceof IOException io) return new UncheckedIOException(io);
+        return new IllegalStateException(t);
+    }
+
+    /** What is being computed and how far it is (the page's progress bar). */
+    public java.util.Map<String, Object> progress() {
+        return progress.snapshot(cache.isDone() && !cache.isCompletedExceptionally());
+    }
+
+    /** The ready cache, or {@link NotReady} with the progress while it is built. */
+    private RegionCache cache() {
+        if (!cache.isDone()) throw new NotReady(progress());
+        try {
+            return cache.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw rethrown(e.getCause());
+        }
+    }
+
+    private java.util.Map<String, Object> provenance() {
+        java.util.Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", modelDir.toAbsolutePath().toString());
+        m.put("backbone", tap.model().toAbsolutePath().toString());
+        m.put("tap", tap.layer());
+        m.put("input_size", tap.size());
+        m.put("data", new RunScenes(run).spec());
+        m.put("run", run.dir().toAbsolutePath().toString());
+        m.put("seed", run.manifest().seed());
+        m.put("version", Version.get());
+        return m;
     }
 
     private static Path recorded(SpatialRun model, String key, String option) {
         String v = model.string(key);
         if (v == null) throw new UserError("the spatial model records no " + key + " file; give " + option + " FILE.");
         return Path.of(v);
-    }
-
-    private static FeatureMaps cachedMaps(Path file, ExploreRun run) {
-        if (!Files.isRegularFile(file)) return null;
-        try {
-            FeatureMaps m = FeatureMaps.load(file);
-            return m.n() == run.n() ? m : null;
-        } catch (RuntimeException e) {
-            return null; // an unreadable cache is recomputed, not trusted
-        }
     }
 
     /**
@@ -162,19 +283,6 @@ public final class SpatialExplorer implements WordScorer, LocalisationMaps {
         return HexFormat.of().formatHex(md.digest(), 0, 8);
     }
 
-    private static void writeProvenance(Path mapsFile, ExploreRun run, SpatialJob.Tap t) throws IOException {
-        java.util.Map<String, Object> m = new LinkedHashMap<>();
-        m.put("backbone", t.model().toAbsolutePath().toString());
-        m.put("tap", t.layer());
-        m.put("input_size", t.size());
-        m.put("data", new RunScenes(run).spec());
-        m.put("images", run.n());
-        m.put("seed", run.manifest().seed());
-        m.put("version", Version.get());
-        String name = mapsFile.getFileName().toString().replace(".npy", ".json");
-        AtomicFiles.writeString(mapsFile.resolveSibling(name), Manifest.json().writerWithDefaultPrettyPrinter().writeValueAsString(m));
-    }
-
     /** One sentence unless {@code word} is 1 to 64 letters/digits with spaces, '-', '_' or apostrophes. */
     static String checkWord(String word) {
         String w = word == null ? "" : word.strip().replaceAll("\\s+", " ");
@@ -186,19 +294,64 @@ public final class SpatialExplorer implements WordScorer, LocalisationMaps {
         return w;
     }
 
-    /** The model's scores and maps of one word over every image (cached for the last few words). */
-    synchronized imvec.spatial.Scores scores(String word) {
+    /**
+     * The model's scores and maps of one word over every image, from the region cache; the last
+     * few words are kept, and a second request for a word being scored waits for the same result.
+     */
+    imvec.spatial.Scores scores(String word) {
         String w = checkWord(word);
-        imvec.spatial.Scores s = cache.get(w);
-        if (s != null) return s;
+        CompletableFuture<imvec.spatial.Scores> f;
+        synchronized (scored) {
+            f = scored.get(w);
+        }
+        boolean mine = false;
+        if (f == null) {
+            RegionCache c = cache();
+            LabelVectors v = vectors(w); // reads the word file: outside the lock
+            CompletableFuture<imvec.spatial.Scores> fresh = new CompletableFuture<>();
+            synchronized (scored) {
+                f = scored.putIfAbsent(w, fresh);
+                if (f == null) {
+                    f = fresh;
+                    mine = true;
+                }
+            }
+            if (mine) {
+                // Scored on this thread; a second request for the word waits on the same future.
+                String task = "scoring '" + w + "'";
+                progress.set(task, 0, run.n());
+                scorings.incrementAndGet();
+                try {
+                    fresh.complete(c.score(v, SCORE_BATCH, THREADS, d -> progress.set(task, d, run.n())));
+                } catch (Throwable e) {
+                    fresh.completeExceptionally(e);
+                }
+            }
+        }
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (mine) {
+                synchronized (scored) {
+                    scored.remove(w, f);
+                }
+            }
+            throw rethrown(e.getCause());
+        }
+    }
+
+    /** How many words were scored over the collection (a word asked for twice while kept counts once). */
+    int scorings() {
+        return scorings.get();
+    }
+
+    private LabelVectors vectors(String w) {
         LabelVectors v = LabelVectors.require(List.of(w), words, names);
         if (v.dims() != model.integer("dims")) {
             throw new UserError(words.getFileName() + " has " + v.dims() + "-dim vectors; the model was trained on "
                     + model.integer("dims") + "-dim ones.");
         }
-        s = new SpatialModel(model.head()).score(maps, run.ids(), v, 64, 2, d -> { });
-        cache.put(w, s);
-        return s;
+        return v;
     }
 
     @Override
@@ -251,44 +404,10 @@ public final class SpatialExplorer implements WordScorer, LocalisationMaps {
 
     /**
      * Every image's diversity: how much its region embeddings differ across its locations
-     * ({@link RegionEmbeddings#diversity}). Computed once over the cached maps and kept beside them
-     * as {@code diversity-<maps>-<head>.npy}, since it takes as long as scoring a word.
+     * ({@link imvec.analysis.RegionVectors#diversity}), computed with the region cache and kept in it.
      */
-    public synchronized float[] diversity() {
-        if (diversity != null) return diversity;
-        Path file = mapsFile.resolveSibling(mapsFile.getFileName().toString().replace("maps-", "diversity-").replace(".npy", "-" + headFingerprint() + ".npy"));
-        if (Files.isRegularFile(file)) {
-            try {
-                Npy.Array a = Npy.read(file);
-                if (a.rows() == run.n()) return diversity = a.floats();
-            } catch (RuntimeException e) {
-                // an unreadable cache is recomputed, not trusted
-            }
-        }
-        double[] d = RegionEmbeddings.diversity(model.head(), maps, 64, 2, x -> { });
-        float[] f = new float[d.length];
-        for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
-        try {
-            Npy.write(file, f, run.n(), 1);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return diversity = f;
-    }
-
-    /** What the region embeddings depend on beyond the maps: the head's files (name, size, modification time). */
-    private String headFingerprint() {
-        try (Stream<Path> s = Files.list(modelDir)) {
-            StringBuilder key = new StringBuilder();
-            for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
-                key.append(f.getFileName()).append(' ').append(Files.size(f)).append(' ').append(Files.getLastModifiedTime(f).toMillis()).append('\n');
-            }
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(StandardCharsets.UTF_8)), 0, 6);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    public float[] diversity() {
+        return cache().diversity();
     }
 
     /**
@@ -341,7 +460,8 @@ public final class SpatialExplorer implements WordScorer, LocalisationMaps {
     public List<Hit> search(JsonNode query, int top) {
         MapQuery q = MapQuery.parse(query, "from the page");
         if (q.terms().size() > MAX_QUERY_WORDS) throw new UserError("a map query takes at most " + MAX_QUERY_WORDS + " words.");
-        int h = maps.height(), w = maps.width(), n = run.n();
+        RegionCache c = cache();
+        int h = c.height(), w = c.width(), n = run.n();
         float[][] grids = new float[q.terms().size()][];
         imvec.spatial.Scores[] per = new imvec.spatial.Scores[grids.length];
         for (int t = 0; t < grids.length; t++) {
@@ -372,10 +492,12 @@ public final class SpatialExplorer implements WordScorer, LocalisationMaps {
         m.put("model", modelDir.toAbsolutePath().toString());
         m.put("tap", model.string("tap"));
         m.put("words", words.toString());
-        m.put("map_size", List.of(maps.height(), maps.width()));
+        m.put("map_size", model.info().get("map_size"));
         m.put("seen", model.info().get("seen"));
         m.put("unseen", model.info().get("unseen"));
-        m.put("maps_cache", mapsFile.toString());
+        m.put("region_cache", cacheDir.toString());
+        m.put("cache_layout", RegionCache.Layout.of(head).name());
+        m.put("cache_storage", storage.name());
         m.put("max_grid", MAX_GRID);
         return m;
     }

@@ -11,7 +11,9 @@
  * ({@link imvec.spatial.MapQuery}, {@link imvec.spatial.MapSearcher}). The region analyses start
  * from {@link imvec.spatial.AppliedModel} (a model applied to a collection, inputs checked first):
  * {@link imvec.spatial.RegionEmbeddings} (the head's 1×1 conv at every location, the layer compared
- * with words, and each image's diversity), {@link imvec.spatial.WordClusters} (images around given
+ * with words, and each image's diversity), {@link imvec.spatial.RegionCache} (a collection's region
+ * embeddings on disk, float16 and memory-mapped, scored against any word without the backbone: what
+ * the explorer reads), {@link imvec.spatial.WordClusters} (images around given
  * words) and {@link imvec.spatial.RegionPca}. A pipeline
  * package: uses engines (onnx, train), extract, analysis, words, data, store and model; the metrics
  * themselves are pure functions in {@code imvec.analysis}.

@@ -12,7 +12,7 @@ const S = {
 };
 const state = window.imvecState = { ready: false, n: 0, drawn: 0, layout: null, firstPaintMs: null, hovered: -1,
   selection: 0, search: null, labelCounts: {}, error: null, fullAtlas: false, layer: null, axes: null, localised: null, mapSearch: null,
-  diversity: null, clusters: null };
+  diversity: null, clusters: null, spatialProgress: null };
 let view, colours, flags;
 
 function status(text) { $('status').textContent = text || ''; }
@@ -121,9 +121,9 @@ async function switchLayout(kind) {
   const q = layoutQuery(kind);
   const layer = S.layer;
   try {
-    if (kind === 'diversity') status('computing the diversity of every image…');
+    if (SPATIAL_LAYOUTS.has(kind)) await spatialReady();
     if (kind === 'clusters') status('scoring the words…');
-    let l = await api.getLayout(kind, q);
+    let l = SPATIAL_LAYOUTS.has(kind) ? await whileScoring(api.getLayout(kind, q)) : await api.getLayout(kind, q);
     while (l.status === 'computing') {
       status(`computing ${kind.startsWith('tsne') ? 't-SNE' : 'PCA'} of ${layer}… ${Math.round(100 * l.progress)}%`);
       await new Promise((r) => setTimeout(r, 1500));
@@ -154,6 +154,7 @@ function axesText(a) { return a.y ? `x: “${a.x}”, y: “${a.y}”` : `x: “
 /** Every image's diversity, once: a colour mode of its own, the x axis of the diversity layout. */
 async function loadDiversity() {
   if (!S.diversity) {
+    await spatialReady();
     S.diversity = Float32Array.from((await api.getJson('/api/diversity')).diversity);
     fillColourModes();
   }
@@ -164,7 +165,7 @@ async function loadDiversity() {
 
 /** Each image's cluster around the typed words; the map is coloured by it and the legend lists the clusters. */
 async function loadClusters(q) {
-  const c = await api.getJson('/api/clusters', q);
+  const c = await whileScoring(api.getJson('/api/clusters', q));
   S.clusters = c;
   state.clusters = { words: c.words, min: c.min_score, counts: c.counts };
   fillColourModes();
@@ -423,7 +424,8 @@ async function showNeighbours(row) {
 
 /** The word's map over the large image: each location's probability as a heat colour, smoothed by the browser's scaling. */
 async function localise(row, word) {
-  const m = await api.getJson('/api/localise/' + row, { word });
+  await spatialReady();
+  const m = await whileScoring(api.getJson('/api/localise/' + row, { word }));
   if (S.focus !== row) return;
   const c = $('detail').querySelector('canvas');
   c.width = m.cols; c.height = m.rows;
@@ -441,7 +443,59 @@ async function localise(row, word) {
 }
 
 // ---- the spatial model: word layouts, localisation, map search ----
+let spatialWait = null;
+
+/**
+ * Resolves once the server's region cache is ready; until then the bar shows images done / total.
+ * Every spatial control waits on this one promise, so the page asks the server once a second, not once per control.
+ */
+function spatialReady() {
+  if (!spatialWait) {
+    spatialWait = (async () => {
+      for (;;) {
+        const p = await api.getJson('/api/spatial/progress');
+        showProgress(p);
+        if (p.status === 'ready') return p;
+        if (p.status === 'failed') throw new Error(p.error);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    })();
+    spatialWait.catch(() => { spatialWait = null; });
+  }
+  return spatialWait;
+}
+
+/** While `request` runs (scoring a new word takes seconds on a large run), the bar follows the server's progress. */
+async function whileScoring(request) {
+  let pending = true;
+  const poll = (async () => {
+    await new Promise((r) => setTimeout(r, 300));
+    while (pending) {
+      const p = await api.getJson('/api/spatial/progress');
+      if (pending && p.task.startsWith('scoring')) showProgress({ ...p, status: 'computing' });
+      await new Promise((r) => setTimeout(r, 400));
+    }
+  })().catch(() => {});
+  try {
+    return await request;
+  } finally {
+    pending = false;
+    await poll;
+    $('sp-progress').hidden = true;
+  }
+}
+
+function showProgress(p) {
+  state.spatialProgress = { status: p.status, task: p.task, done: p.done, total: p.total, progress: p.progress };
+  (state.progressSeen ||= []).push(p.progress);
+  const box = $('sp-progress');
+  box.hidden = p.status === 'ready';
+  $('sp-bar').value = p.progress;
+  $('sp-text').textContent = `${p.task}: ${p.done.toLocaleString()} / ${p.total.toLocaleString()} images (${Math.floor(100 * p.progress)}%)`;
+}
+
 function setUpSpatial() {
+  spatialReady().catch(fail);
   const sp = S.run.spatial;
   $('spatial-sec').hidden = false;
   $('spatial-what').textContent = `${sp.tap}, ${sp.map_size.join('×')} map`;
@@ -508,7 +562,8 @@ async function mapSearch() {
   }
   if (!Object.keys(query).length) throw new Error('type a word beside a grid first');
   status('searching by map…');
-  const r = await api.post('/api/mapsearch', { query, top: 48 });
+  await spatialReady();
+  const r = await whileScoring(api.post('/api/mapsearch', { query, top: 48 }));
   state.mapSearch = { rows: r.rows.slice(0, 10), query };
   $('results-sec').hidden = false;
   $('results-what').textContent = 'by map: ' + Object.entries(query).map(([w, g]) => `${w} ${JSON.stringify(g)}`).join(', ');
@@ -536,7 +591,8 @@ async function search(word) {
   word = word.trim();
   if (!word) return;
   status('searching…');
-  const r = await api.getJson('/api/search', { word, top: 48 });
+  if (S.run.spatial) await spatialReady();
+  const r = S.run.spatial ? await whileScoring(api.getJson('/api/search', { word, top: 48 })) : await api.getJson('/api/search', { word, top: 48 });
   S.search = r;
   state.search = { word: r.word, top: r.top.slice(0, 10), matched: r.matched };
   $('results-sec').hidden = false;

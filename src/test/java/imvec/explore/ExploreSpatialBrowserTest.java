@@ -252,4 +252,30 @@ class ExploreSpatialBrowserTest {
         assertThat(js("return window.imvecState.clusters.words")).isEqualTo(words);
         js("const v = document.getElementById('view'); v.value = 'thumbs'; v.dispatchEvent(new Event('change'))");
     }
+
+    @Test
+    @Order(9)
+    void whileTheRegionCacheIsBuiltThePageShowsItsProgressUpTo100Percent() throws Exception {
+        // Float32 features are a cache of their own: this explorer builds it now, in the background.
+        SpatialExplorer fresh = SpatialExplorer.open(run, built.model(), null, null, imvec.spatial.RegionCache.Storage.FLOAT32);
+        try (ExploreServer s = ExploreServer.builder().setRun(run).setAtlas(ThumbnailAtlas.open(run, 32, d -> { })).optSpatial(fresh).start()) {
+            driver.get(s.url().toString());
+            waitFor(60, "window.imvecState.ready === true");
+            waitFor(120, "window.imvecState.spatialProgress !== null && window.imvecState.spatialProgress.status === 'ready'");
+            assertThat(integer("window.imvecState.spatialProgress.done")).isEqualTo(run.n());
+            assertThat(integer("window.imvecState.spatialProgress.total")).isEqualTo(run.n());
+            List<?> seen = (List<?>) js("return window.imvecState.progressSeen");
+            assertThat(((Number) seen.get(seen.size() - 1)).doubleValue()).isEqualTo(1.0);
+            for (int i = 1; i < seen.size(); i++) assertThat(((Number) seen.get(i)).doubleValue()).isGreaterThanOrEqualTo(((Number) seen.get(i - 1)).doubleValue());
+            assertThat(driver.findElement(By.id("sp-progress")).isDisplayed()).isFalse();
+            // Once ready, a word search works on the fresh cache.
+            WebElement box = driver.findElement(By.id("search"));
+            box.clear();
+            box.sendKeys("blood", Keys.ENTER);
+            waitFor(60, "window.imvecState.search !== null");
+            assertThat(integer("window.imvecState.search.top[0]")).isEqualTo(built.planted());
+            Files.createDirectories(Path.of("target"));
+            Files.write(Path.of("target/explore-spatial-progress.png"), driver.getScreenshotAs(OutputType.BYTES));
+        }
+    }
 }

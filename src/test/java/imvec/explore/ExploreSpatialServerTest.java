@@ -169,9 +169,7 @@ class ExploreSpatialServerTest {
             hi = Math.max(hi, v.asDouble());
         }
         assertThat(hi - lo).isGreaterThan(0.01);
-        try (Stream<Path> s = Files.list(run.dir().resolve("explore/spatial"))) {
-            assertThat(s.filter(p -> p.getFileName().toString().matches("diversity-[0-9a-f]{16}-[0-9a-f]{12}\\.npy")).count()).isEqualTo(1);
-        }
+        assertThat(regionCaches()).isNotEmpty().allSatisfy(c -> assertThat(c.resolve("diversity.npy")).isRegularFile());
         FloatBuffer f = floats(get("/api/diversitylayout?y=blood"));
         assertThat(f.remaining()).isEqualTo(run.n() * 2);
         JsonNode red = json(get("/api/search?word=blood")).get("scores");
@@ -310,24 +308,96 @@ class ExploreSpatialServerTest {
         return "[" + String.join(",", rows) + "]";
     }
 
-    @Test
-    void backboneMapsAreCachedOnceAndReused() throws Exception {
-        Path cache = run.dir().resolve("explore/spatial");
-        List<Path> files;
-        try (Stream<Path> s = Files.list(cache)) {
-            files = s.filter(p -> p.getFileName().toString().matches("maps-[0-9a-f]{16}\\.npy")).toList();
+    static List<Path> regionCaches() throws Exception {
+        try (Stream<Path> s = Files.list(run.dir().resolve("explore/spatial"))) {
+            return s.filter(p -> p.getFileName().toString().matches("regions-[0-9a-f]{16}-[0-9a-f]{16}")).toList();
         }
-        assertThat(files).hasSize(1);
-        assertThat(cache.resolve(files.get(0).getFileName().toString().replace(".npy", ".json"))).isRegularFile();
-        FileTime before = Files.getLastModifiedTime(files.get(0));
+    }
+
+    @Test
+    void regionEmbeddingsAreCachedOnceOnDiskAndReused() throws Exception {
+        List<Path> caches = new ArrayList<>();
+        for (Path c : regionCaches()) {
+            if (JSON.readTree(c.resolve("regions.json").toFile()).get("storage").asText().equals("FLOAT16")) caches.add(c);
+        }
+        assertThat(caches).hasSize(1);
+        Path cache = caches.get(0);
+        // MobileNet's 768 channels against k·d = 500: the head's unit blocks are stored, float16.
+        JsonNode made = JSON.readTree(cache.resolve("regions.json").toFile());
+        assertThat(made.get("layout").asText()).isEqualTo("UNIT_BLOCKS");
+        assertThat(made.get("storage").asText()).isEqualTo("FLOAT16");
+        assertThat(made.get("images").asInt()).isEqualTo(run.n());
+        assertThat(made.get("model").asText()).isEqualTo(built.model().toAbsolutePath().toString());
+        assertThat(made.get("tap").asText()).isEqualTo("conv_pw_13_relu");
+        assertThat(made.get("version").asText()).isNotBlank();
+        assertThat(imvec.store.Npy.header(cache.resolve("features.npy")).descr()).isEqualTo("<f2");
+        FileTime before = Files.getLastModifiedTime(cache.resolve("features.npy"));
         AtomicLong reported = new AtomicLong();
         SpatialExplorer again = SpatialExplorer.open(run, built.model(), built.words(), null, reported::set);
         assertThat(reported.get()).isEqualTo(run.n());
-        assertThat(Files.getLastModifiedTime(files.get(0))).isEqualTo(before);
+        assertThat(again.progress()).containsEntry("status", "ready").containsEntry("done", (long) run.n());
+        assertThat(Files.getLastModifiedTime(cache.resolve("features.npy"))).isEqualTo(before);
         assertThat(again.score("blood").scores()).containsExactly(json(get("/api/search?word=blood")).get("scores").traverse(JSON).readValueAs(float[].class));
-        try (Stream<Path> s = Files.list(cache)) {
+        try (Stream<Path> s = Files.walk(run.dir().resolve("explore/spatial"))) {
             assertThat(s.filter(p -> p.getFileName().toString().endsWith(".tmp")).count()).isZero();
         }
+    }
+
+    @Test
+    void concurrentRequestsForANewWordShareOneScoring() throws Exception {
+        SpatialExplorer s = SpatialExplorer.open(run, built.model(), built.words(), null, d -> { });
+        int before = s.scorings();
+        List<java.util.concurrent.Future<float[]>> asked = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(6)) {
+            for (int i = 0; i < 6; i++) asked.add(pool.submit(() -> s.score("river").scores()));
+            for (var f : asked) assertThat(f.get()).containsExactly(asked.get(0).get());
+        }
+        assertThat(s.scorings()).isEqualTo(before + 1);
+        s.score("river");
+        assertThat(s.scorings()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void whileTheCacheIsBuiltSpatialRequestsAnswer202WithProgressUntilItIsReady() throws Exception {
+        // Float32 features are another cache (another key): this one is built now, in the background.
+        SpatialExplorer fresh = SpatialExplorer.open(run, built.model(), built.words(), null, imvec.spatial.RegionCache.Storage.FLOAT32);
+        assertThat(fresh.progress()).containsEntry("status", "computing");
+        try (ExploreServer s = ExploreServer.builder().setRun(run).setAtlas(ThumbnailAtlas.open(run, 32, d -> { })).optSpatial(fresh).start()) {
+            Http.Response first = get(s, "/api/search?word=blood");
+            if (first.status() == 202) {
+                JsonNode p = JSON.readTree(first.body());
+                assertThat(p.get("status").asText()).isEqualTo("computing");
+                assertThat(p.get("done").asLong()).isBetween(0L, (long) run.n());
+                assertThat(p.get("total").asInt()).isEqualTo(run.n());
+            } else {
+                assertThat(first.status()).as(first.text()).isEqualTo(200);
+            }
+            // Other requests go on meanwhile.
+            assertThat(get(s, "/api/layout/pca2").status()).isEqualTo(200);
+            long last = -1;
+            JsonNode p;
+            long deadline = System.nanoTime() + 600_000_000_000L;
+            do {
+                p = JSON.readTree(get(s, "/api/spatial/progress").body());
+                assertThat(p.get("done").asLong()).isGreaterThanOrEqualTo(last);
+                last = p.get("done").asLong();
+                if (!p.get("status").asText().equals("ready")) Thread.sleep(50);
+            } while (!p.get("status").asText().equals("ready") && System.nanoTime() < deadline);
+            assertThat(p.get("status").asText()).isEqualTo("ready");
+            assertThat(p.get("done").asInt()).isEqualTo(run.n());
+            JsonNode r = json(get(s, "/api/search?word=blood&top=1"));
+            assertThat(r.get("top").get(0).asInt()).isEqualTo(built.planted());
+        }
+    }
+
+    @Test
+    void theProgressEndpointSaysTheCacheIsReadyWithEveryImageDone() throws Exception {
+        JsonNode p = json(get("/api/spatial/progress"));
+        assertThat(p.get("status").asText()).isEqualTo("ready");
+        assertThat(p.get("total").asInt()).isEqualTo(run.n());
+        assertThat(p.get("done").asInt()).isEqualTo(p.get("total").asInt());
+        assertThat(p.get("progress").asDouble()).isEqualTo(1.0);
+        assertThat(Http.send(server.port(), "GET", "/api/spatial/progress", "127.0.0.1:" + server.port(), null, null).status()).isEqualTo(401);
     }
 
     @Test
@@ -355,6 +425,7 @@ class ExploreSpatialServerTest {
         try (ExploreServer plain = ExploreServer.builder().setRun(run).setAtlas(ThumbnailAtlas.open(run, 32, d -> { })).start()) {
             assertThat(get(plain, "/api/wordlayout?x=blood").status()).isEqualTo(501);
             assertThat(get(plain, "/api/localise/0?word=blood").status()).isEqualTo(501);
+            assertThat(get(plain, "/api/spatial/progress").status()).isEqualTo(501);
             for (String p : List.of("/api/diversity", "/api/diversitylayout?y=blood", "/api/clusters?words=sea,leaf", "/api/clusterlayout?words=sea,leaf")) {
                 assertThat(get(plain, p).status()).as(p).isEqualTo(501);
             }
