@@ -129,4 +129,25 @@ class SpatialScoringTest {
             }
         }
     }
+
+    @Test
+    void theStackGivesTheSameNumbersLabelByLabelAsOverManyLabels() {
+        CosineMapHead head = CosineMapHead.create(24, 3, 10, 6, 11);
+        int n = 4, hw = 9, k = 3, many = 10;
+        Random r = new Random(5);
+        float[] cos = new float[n * hw * k * many]; // [n, HW, k, L]
+        for (int i = 0; i < cos.length; i++) cos[i] = (float) (r.nextDouble() * 2 - 1);
+        float[] maps = new float[n * many * hw], logits = new float[n * many];
+        head.stack(cos, n, hw, many, maps, 0, logits, 0);
+        for (int j = 0; j < many; j++) {
+            float[] one = new float[n * hw * k];
+            for (int row = 0; row < n * hw * k; row++) one[row] = cos[row * many + j];
+            float[] oneMaps = new float[n * hw + 3], oneLogits = new float[n + 2];
+            head.stack(one, n, hw, 1, oneMaps, 3, oneLogits, 2);
+            for (int s = 0; s < n; s++) {
+                assertThat(oneLogits[2 + s]).isEqualTo(logits[s * many + j]);
+                for (int q = 0; q < hw; q++) assertThat(oneMaps[3 + s * hw + q]).isEqualTo(maps[(s * many + j) * hw + q]);
+            }
+        }
+    }
 }
