@@ -26,12 +26,16 @@ public final class BackboneMaps {
         }
     }
 
-    public static FeatureMaps compute(Backbone backbone, String tap, Preprocess pre, MultiLabelSet scenes, int batch,
-                                      LongConsumer done) throws IOException {
+    /** Hears each batch's maps: the scenes from {@code from} on, in order. */
+    public interface BatchSink {
+        void accept(int from, FeatureMaps maps) throws IOException;
+    }
+
+    /** The tap's maps of {@code batch} scenes at a time, handed to {@code sink}, never the whole collection at once. */
+    public static void forEachBatch(Backbone backbone, String tap, Preprocess pre, MultiLabelSet scenes, int batch,
+                                    BatchSink sink) throws IOException {
         requireSpatial(backbone, tap);
         int n = scenes.size(), per = pre.size();
-        float[] data = null;
-        int c = 0, h = 0, w = 0;
         for (int from = 0; from < n; from += batch) {
             int size = Math.min(batch, n - from);
             float[] x = new float[size * per];
@@ -41,16 +45,27 @@ public final class BackboneMaps {
                 throw new UserError("layer '" + tap + "' gave shape " + java.util.Arrays.toString(t.shape())
                         + ", which has no spatial dims; pick a convolutional map [N, C, H, W].");
             }
-            if (data == null) {
-                c = (int) t.shape()[1];
-                h = (int) t.shape()[2];
-                w = (int) t.shape()[3];
-                data = new float[Math.multiplyExact(n, c * h * w)];
-            }
-            System.arraycopy(t.data(), 0, data, from * c * h * w, size * c * h * w);
-            done.accept(from + size);
+            sink.accept(from, new FeatureMaps(size, (int) t.shape()[1], (int) t.shape()[2], (int) t.shape()[3], t.data()));
         }
-        return new FeatureMaps(n, c, h, w, data == null ? new float[0] : data);
+    }
+
+    public static FeatureMaps compute(Backbone backbone, String tap, Preprocess pre, MultiLabelSet scenes, int batch,
+                                      LongConsumer done) throws IOException {
+        int n = scenes.size();
+        float[][] data = {null};
+        int[] chw = new int[3];
+        forEachBatch(backbone, tap, pre, scenes, batch, (from, maps) -> {
+            if (data[0] == null) {
+                chw[0] = maps.channels();
+                chw[1] = maps.height();
+                chw[2] = maps.width();
+                data[0] = new float[Math.multiplyExact(n, chw[0] * chw[1] * chw[2])];
+            }
+            int per = chw[0] * chw[1] * chw[2];
+            System.arraycopy(maps.data(), 0, data[0], from * per, maps.n() * per);
+            done.accept(from + maps.n());
+        });
+        return new FeatureMaps(n, chw[0], chw[1], chw[2], data[0] == null ? new float[0] : data[0]);
     }
 
     /**

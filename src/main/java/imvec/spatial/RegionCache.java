@@ -10,7 +10,6 @@ import imvec.analysis.RegionVectors;
 import imvec.data.MultiLabelSet;
 import imvec.data.Preprocess;
 import imvec.model.Backbone;
-import imvec.model.Tensor;
 import imvec.store.AtomicFiles;
 import imvec.store.Manifest;
 import imvec.store.Npy;
@@ -207,11 +206,10 @@ public final class RegionCache {
         float[] diversity = new float[n];
         int[] mapSize = new int[2];
         try (Backbone b = tap.open()) {
-            BackboneMaps.requireSpatial(b, tap.layer());
             Preprocess pre = b.card().preprocessing().build();
             AtomicFiles.Body scalesBody = scalesOut -> AtomicFiles.write(dir.resolve("features.npy"), featuresOut -> {
                 boolean[] headers = {false};
-                forEachBatch(b, tap.layer(), pre, scenes, batch, (from, maps) -> {
+                BackboneMaps.forEachBatch(b, tap.layer(), pre, scenes, batch, (from, maps) -> {
                     if (maps.channels() != head.channels()) {
                         throw new UserError("the backbone's tap " + tap.layer() + " gives " + maps.channels() + " channels but the head expects "
                                 + head.channels() + ".");
@@ -252,26 +250,6 @@ public final class RegionCache {
         RegionCache c = open(dir, head, ids, storage);
         if (c == null) throw new IOException("the region cache just written to " + dir + " does not read back");
         return c;
-    }
-
-    private interface MapsSink {
-        void accept(int from, FeatureMaps maps) throws IOException;
-    }
-
-    /** The backbone's tap map of {@code batch} scenes at a time, never the whole collection at once. */
-    private static void forEachBatch(Backbone b, String layer, Preprocess pre, MultiLabelSet scenes, int batch, MapsSink sink) throws IOException {
-        int n = scenes.size(), per = pre.size();
-        for (int from = 0; from < n; from += batch) {
-            int size = Math.min(batch, n - from);
-            float[] x = new float[size * per];
-            for (int i = 0; i < size; i++) pre.apply(scenes.read(from + i), x, i * per);
-            Tensor t = b.forward(x, size, List.of(layer)).get(layer);
-            if (t.shape().length != 4) {
-                throw new UserError("layer '" + layer + "' gave shape " + java.util.Arrays.toString(t.shape())
-                        + ", which has no spatial dims; pick a convolutional map [N, C, H, W].");
-            }
-            sink.accept(from, new FeatureMaps(size, (int) t.shape()[1], (int) t.shape()[2], (int) t.shape()[3], t.data()));
-        }
     }
 
     private static void writeBatch(CosineMapHead head, Layout layout, Storage storage, FeatureMaps maps, List<String> ids, int threads,
